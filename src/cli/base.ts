@@ -1,0 +1,168 @@
+// The base of every command: kubectl's connection flags, -o, --color, -v, one place
+// where errors become one line and an exit code, and Ctrl-C handling. Nothing here loads
+// the Kubernetes client: `--help` and `--version` stay fast.
+import {Command, Flags, Errors} from '@oclif/core'
+import {CliError, ClusterError, InputError, InterruptedError, errorLine} from './errors.js'
+import {ExitCode, type ExitCodeValue} from './exit-codes.js'
+import {makeStyle, shouldColor, type Style} from '../render/style.js'
+import type {Kube} from '../kube/client.js'
+import type {ResolvedConfig} from '../kube/kubeconfig.js'
+
+export type OutputFormat = 'text' | 'json' | 'yaml'
+
+export abstract class KubeCommand extends Command {
+  static override baseFlags = {
+    kubeconfig: Flags.string({helpGroup: 'CONNECTION', description: 'Path to the kubeconfig file (only that file is read).'}),
+    context: Flags.string({helpGroup: 'CONNECTION', description: 'The kubeconfig context to use.'}),
+    cluster: Flags.string({helpGroup: 'CONNECTION', description: 'The kubeconfig cluster to use.'}),
+    user: Flags.string({helpGroup: 'CONNECTION', description: 'The kubeconfig user to use.'}),
+    namespace: Flags.string({char: 'n', helpGroup: 'CONNECTION', description: 'The namespace (default: the context\'s, then "default").'}),
+    'all-namespaces': Flags.boolean({char: 'A', helpGroup: 'CONNECTION', description: 'Look across all namespaces.'}),
+    server: Flags.string({char: 's', helpGroup: 'CONNECTION', description: 'The address of the API server.'}),
+    token: Flags.string({helpGroup: 'CONNECTION', description: 'Bearer token for the API server.'}),
+    'certificate-authority': Flags.string({helpGroup: 'CONNECTION', description: 'Path to a CA certificate file.'}),
+    'client-certificate': Flags.string({helpGroup: 'CONNECTION', description: 'Path to a client certificate file.'}),
+    'client-key': Flags.string({helpGroup: 'CONNECTION', description: 'Path to a client key file.'}),
+    'tls-server-name': Flags.string({helpGroup: 'CONNECTION', description: 'Server name for certificate validation.'}),
+    'insecure-skip-tls-verify': Flags.boolean({helpGroup: 'CONNECTION', description: 'Do not verify the server certificate (insecure).'}),
+    as: Flags.string({helpGroup: 'CONNECTION', description: 'User to impersonate.'}),
+    'as-group': Flags.string({helpGroup: 'CONNECTION', description: 'Group to impersonate (repeatable).', multiple: true, multipleNonGreedy: true}),
+    'as-uid': Flags.string({helpGroup: 'CONNECTION', description: 'UID to impersonate.'}),
+    'request-timeout': Flags.string({helpGroup: 'CONNECTION', description: 'Time to wait for one request, e.g. 5s, 1m; 0 waits forever.', default: '0'}),
+    output: Flags.string({char: 'o', helpGroup: 'OUTPUT', description: 'Output format.', options: ['text', 'json', 'yaml'], default: 'text'}),
+    color: Flags.string({helpGroup: 'OUTPUT', description: 'Colour in text output (NO_COLOR is honoured by auto).', options: ['auto', 'always', 'never'], default: 'auto'}),
+    v: Flags.integer({helpGroup: 'OUTPUT', description: 'Log each API request to stderr (any level above 0; -v alone works).', default: 0, min: 0}),
+  }
+
+  /** Aborted on Ctrl-C; pass it to anything that waits. */
+  protected readonly abort = new AbortController()
+  protected style: Style = makeStyle(false)
+  private connection?: Promise<Kube>
+
+  protected baseFlagValues: Record<string, unknown> = {}
+
+  /** Records the parsed flags (call first in run()) and sets up colour. */
+  protected use<T extends object>(flags: T): T {
+    this.baseFlagValues = flags as Record<string, unknown>
+    this.style = makeStyle(shouldColor(String(this.baseFlagValues.color ?? 'auto'), process.stdout, process.env))
+    return flags
+  }
+
+  override async init(): Promise<void> {
+    await super.init()
+    let interrupted = false
+    const onSigint = () => {
+      if (interrupted) process.exit(ExitCode.INTERRUPTED)
+      interrupted = true
+      this.abort.abort(new InterruptedError(this.interruptedMessage()))
+    }
+    process.on('SIGINT', onSigint)
+    process.on('SIGTERM', onSigint)
+  }
+
+  /** What Ctrl-C leaves behind; read-only commands leave nothing. Commands that change state override this. */
+  protected interruptedMessage(): string {
+    return 'interrupted; nothing was changed'
+  }
+
+  protected outputFormat(): OutputFormat {
+    return (this.baseFlagValues.output as OutputFormat | undefined) ?? 'text'
+  }
+
+  /** The resolved kubeconfig context (no network). */
+  protected async resolveConfig(): Promise<ResolvedConfig> {
+    const {loadKubeconfig} = await import('../kube/kubeconfig.js')
+    const f = this.baseFlagValues as Record<string, string | boolean | undefined>
+    return loadKubeconfig({
+      kubeconfig: f.kubeconfig as string, context: f.context as string, cluster: f.cluster as string, user: f.user as string,
+      namespace: f.namespace as string, server: f.server as string, token: f.token as string,
+      'certificate-authority': f['certificate-authority'] as string, 'client-certificate': f['client-certificate'] as string,
+      'client-key': f['client-key'] as string, 'tls-server-name': f['tls-server-name'] as string,
+      'insecure-skip-tls-verify': f['insecure-skip-tls-verify'] as boolean,
+    })
+  }
+
+  /** Connects once, lazily loading the Kubernetes client. */
+  protected kube(): Promise<Kube> {
+    this.connection ??= (async () => {
+      const config = await this.resolveConfig()
+      const {connect} = await import('../kube/client.js')
+      const f = this.baseFlagValues
+      return connect(config, {
+        requestTimeoutMs: parseDuration(String(f['request-timeout'] ?? '0'), '--request-timeout'),
+        as: f.as as string | undefined, asGroups: f['as-group'] as string[] | undefined, asUid: f['as-uid'] as string | undefined,
+        verbose: Number(f.v ?? 0), signal: this.abort.signal,
+      })
+    })()
+    return this.connection
+  }
+
+  /** Writes a document: JSON or YAML for machines, else the text renderer's output. */
+  protected async emit(doc: object, text: () => string): Promise<void> {
+    const format = this.outputFormat()
+    let out: string
+    if (format === 'json') out = JSON.stringify(doc, null, 2) + '\n'
+    else if (format === 'yaml') out = (await import('js-yaml')).dump(doc, {noRefs: true, lineWidth: -1})
+    else out = text()
+    await writeOut(out)
+  }
+
+  protected setExit(code: ExitCodeValue): void {
+    process.exitCode = code
+  }
+
+  override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {
+    if (err instanceof Errors.ExitError) throw err
+    let e: CliError
+    if (err instanceof CliError) e = err
+    else if (this.abort.signal.aborted && this.abort.signal.reason instanceof CliError) e = this.abort.signal.reason
+    else if (isParseError(err)) e = new InputError(firstLine(err.message), `see 'kubectl prod ${this.id ?? ''} --help'`.replace('  ', ' '))
+    else {
+      process.stderr.write(`error: unexpected failure: ${err.message}; please report it with the output of -v\n`)
+      if (Number(this.baseFlagValues.v ?? 0) > 0 && err.stack) process.stderr.write(err.stack + '\n')
+      process.exitCode = ExitCode.CLUSTER
+      return
+    }
+    process.stderr.write(errorLine(e) + '\n')
+    process.exitCode = e.exitCode
+  }
+
+  override async finally(err: Error | undefined): Promise<void> {
+    if (this.connection) (await this.connection.catch(() => undefined))?.close()
+    return super.finally(err)
+  }
+}
+
+function isParseError(err: Error & {oclif?: {exit?: number}}): boolean {
+  return err.oclif?.exit === 2 || /ParseError|FlagInvalidOptionError|ArgInvalidOptionError|RequiredArgsError|UnexpectedArgsError|NonExistentFlagsError|FailedFlagValidationError/.test(err.constructor?.name ?? '')
+}
+
+function firstLine(s: string): string {
+  return s.split('\n').map(l => l.trim()).find(l => l && !l.startsWith('See more help')) ?? s
+}
+
+/** kubectl durations: 0, 30s, 1m, 500ms, 1h, 1m30s; a bare number is seconds. */
+export function parseDuration(value: string, flag: string): number {
+  const v = value.trim()
+  if (/^\d+$/.test(v)) return Number(v) * 1000
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy
+  let total = 0
+  let m: RegExpExecArray | null
+  let consumed = 0
+  while ((m = re.exec(v)) !== null) {
+    total += Number(m[1]) * {ms: 1, s: 1000, m: 60_000, h: 3_600_000}[m[2] as 'ms' | 's' | 'm' | 'h']
+    consumed = re.lastIndex
+  }
+  if (v === '' || consumed !== v.length) throw new InputError(`${flag} "${value}" is not a duration`, 'write it like 30s, 2m or 1h (0 means no limit)')
+  return total
+}
+
+/** Writes to stdout and waits for it to drain, so piping into head or jq loses nothing. */
+export function writeOut(s: string): Promise<void> {
+  return new Promise(res => {
+    if (process.stdout.write(s)) res()
+    else process.stdout.once('drain', () => res())
+  })
+}
+
+export {ClusterError}

@@ -1,0 +1,10 @@
+// Explicit command discovery: oclif loads this one module instead of scanning the folder.
+import Rbac from './rbac.js'
+import Version from './version.js'
+import WhyPending from './why-pending.js'
+
+export const COMMANDS = {
+  rbac: Rbac,
+  version: Version,
+  'why-pending': WhyPending,
+}

@@ -1,0 +1,200 @@
+import type {Event, KubeObject, OwnerReference, ResourceQuota, Workload} from '../../model/k8s.js'
+import type {Cause, Evidence, ReportItem} from '../../model/report.js'
+import type {ClusterSnapshot} from '../../model/snapshot.js'
+import {cleanMessage, firstSeen, reporter, type EventIndex} from '../../model/events.js'
+
+// Workloads whose pods were never created: the controller's FailedCreate event
+// ("Error creating: %v", pkg/controller/controller_utils.go; StatefulSets write
+// "create Pod %s in StatefulSet %s failed error: %v") carries the admission error.
+
+const CONTROLLERS = ['ReplicaSet', 'StatefulSet', 'Job', 'DaemonSet']
+
+/** The top-level controller of an object: Pod -> ReplicaSet -> Deployment, Job -> CronJob. Null when it has no controller. */
+export function topOwner(obj: KubeObject, workloads: Workload[]): {kind: string; name: string} | null {
+  let ref = controllerOf(obj)
+  if (!ref) return null
+  for (let depth = 0; depth < 8; depth++) {
+    const current: OwnerReference = ref
+    const owner = workloads.find(w => current.uid && w.metadata.uid ? w.metadata.uid === current.uid
+      : w.kind === current.kind && w.metadata.name === current.name && w.metadata.namespace === obj.metadata.namespace)
+    const next = owner && controllerOf(owner)
+    if (!next) break
+    ref = next
+  }
+  return {kind: ref.kind, name: ref.name}
+}
+
+function controllerOf(obj: KubeObject): OwnerReference | undefined {
+  const refs = obj.metadata.ownerReferences ?? []
+  return refs.find(r => r.controller) ?? refs[0]
+}
+
+/** Workloads with fewer pods than desired and a FailedCreate event or ReplicaFailure condition, as NotCreated items. */
+export function notCreatedWorkloads(snapshot: ClusterSnapshot, events: EventIndex): ReportItem[] {
+  const items: ReportItem[] = []
+  const reported = new Set<string>()
+  for (const w of snapshot.workloads.filter(w => CONTROLLERS.includes(w.kind ?? ''))) {
+    if (!isShort(w)) continue
+    const causes = checkWorkload(w, snapshot, events)
+    if (causes.length === 0) continue
+    const owner = topOwner(w, snapshot.workloads)
+    if (owner) reported.add(`${owner.kind}/${owner.name}`)
+    items.push(item(w, owner ?? {kind: w.kind ?? '', name: w.metadata.name ?? ''}, causes, since(w, events)))
+  }
+  for (const d of snapshot.workloads.filter(w => w.kind === 'Deployment')) {
+    if (reported.has(`Deployment/${d.metadata.name}`) || !isShort(d)) continue
+    const causes = checkWorkload(d, snapshot, events)
+    if (causes.length > 0) items.push(item(d, {kind: 'Deployment', name: d.metadata.name ?? ''}, causes, since(d, events)))
+  }
+  return items
+}
+
+/** Why a workload's pods are not created: its newest FailedCreate event, else its ReplicaFailure / Progressing conditions. */
+export function checkWorkload(w: Workload, snapshot: ClusterSnapshot, events: EventIndex): Cause[] {
+  const failed = events.for(w, w.kind).find(e => e.reason === 'FailedCreate')
+  const namespace = w.metadata.namespace ?? 'default'
+  if (failed) return [classifyCreateError(cleanMessage(failed), namespace, snapshot.quotas, eventEvidence(failed))]
+  const conditions = w.status?.conditions ?? []
+  const replicaFailure = conditions.find(c => c.type === 'ReplicaFailure' && c.status === 'True')
+  if (replicaFailure?.message) {
+    return [classifyCreateError(replicaFailure.message, namespace, snapshot.quotas, {kind: 'Condition', reason: `ReplicaFailure=True ${replicaFailure.reason ?? ''}`.trim(), message: replicaFailure.message, source: `${(w.kind ?? 'workload').toLowerCase()}.status`})]
+  }
+  const stalled = conditions.find(c => c.type === 'Progressing' && c.status === 'False' && c.reason === 'ProgressDeadlineExceeded')
+  if (stalled) {
+    return [{category: 'other', summary: `${w.kind} ${w.metadata.name} exceeded its progress deadline: ${stalled.message ?? ''}`.trim(), fix: `look at the newest ReplicaSet of ${w.kind} ${w.metadata.name} and its pods for why they do not become available`, evidence: [{kind: 'Condition', reason: 'Progressing=False ProgressDeadlineExceeded', message: stalled.message, source: 'deployment.status'}]}]
+  }
+  return []
+}
+
+/** Classifies the admission error a controller got when creating a pod. */
+export function classifyCreateError(message: string, namespace: string, quotas: ResourceQuota[], evidence: Evidence): Cause {
+  const text = message.replace(/^Error creating: /, '').replace(/^create Pod \S+ in StatefulSet \S+ failed error: /, '')
+  const quota = /exceeded quota: (.*)$/is.exec(text)
+  if (quota) return quotaCause(quota[1]!, namespace, quotas, evidence)
+  const mustSpecify = /failed quota: ([^:]+): must specify (\S+)/i.exec(text)
+  if (mustSpecify) {
+    return {category: 'quota-limitrange', summary: `ResourceQuota ${mustSpecify[1]} requires every pod to set ${mustSpecify[2]}, and the pod template does not`, fix: `set ${mustSpecify[2]} on every container of the pod template, or add a LimitRange with defaults in namespace ${namespace}`, evidence: [evidence]}
+  }
+  // plugin/pkg/admission/limitranger/admission.go: "(maximum|minimum) %s usage per %s is %s, but (request|limit) is %s."
+  const limit = /(maximum|minimum) (\S+) usage per (\w+) is (\S+?)(?:, but (request|limit) is (\S+?)\.?(?=$|[\s,\]])|\.\s+No (request|limit) is specified)/.exec(text)
+  if (limit) {
+    const [, bound, resource, scope, allowed, field, value, absent] = limit
+    const summary = absent
+      ? `LimitRange in namespace ${namespace} requires a ${absent} for ${resource} per ${scope} (${bound} ${allowed}), and the pod template sets none`
+      : `LimitRange in namespace ${namespace} allows a ${resource} ${field} per ${scope} of at ${bound === 'maximum' ? 'most' : 'least'} ${allowed}, but the pod asks for ${value}`
+    const fix = absent ? `set a ${resource} ${absent} on every container of the pod template` : `change the ${resource} ${field} of the pod template to at ${bound === 'maximum' ? 'most' : 'least'} ${allowed}, or change the LimitRange in namespace ${namespace}`
+    return {category: 'quota-limitrange', summary, fix, evidence: [evidence]}
+  }
+  const ratio = /(\S+) max limit to request ratio per (\w+) is (\S+), but (.*?)\.?$/.exec(text)
+  if (ratio) {
+    return {category: 'quota-limitrange', summary: `LimitRange in namespace ${namespace} caps the ${ratio[1]} limit/request ratio per ${ratio[2]} at ${ratio[3]}, but ${ratio[4]}`, fix: `bring the ${ratio[1]} limit of the pod template within ${ratio[3]} times its request`, evidence: [evidence]}
+  }
+  const pss = /violates PodSecurity "([^"]+)": (.*)$/.exec(text)
+  if (pss) {
+    const checks = splitTopLevel(pss[2]!).map(v => v.replace(/\s*\(.*$/, ''))
+    return {category: 'admission-denied', summary: `Pod Security level ${pss[1]} of namespace ${namespace} rejects the pod template: ${checks.join(', ')}`, fix: `set the securityContext fields level ${pss[1]} requires (${checks.join(', ')}) on the pod template, or lower the namespace's pod-security.kubernetes.io/enforce label`, evidence: [evidence]}
+  }
+  const denied = /admission webhook "([^"]+)" denied the request:?\s*(.*)$/.exec(text)
+  if (denied) {
+    return {category: 'admission-denied', summary: `admission webhook ${denied[1]} denied the pod: ${short(denied[2] ?? '')}`, fix: `change the pod template to satisfy the policy behind webhook ${denied[1]}, or ask its owner for an exception`, evidence: [evidence]}
+  }
+  const unreachable = /failed calling webhook "([^"]+)":?\s*(.*)$/.exec(text)
+  if (unreachable) {
+    return {category: 'admission-denied', summary: `admission webhook ${unreachable[1]} could not be called, so pod creation fails: ${short(unreachable[2] ?? '')}`, fix: `restore the service behind webhook ${unreachable[1]}, or set its failurePolicy to Ignore if it is not critical`, evidence: [evidence]}
+  }
+  const account = /serviceaccount "([^"]+)" not found/i.exec(text)
+  if (account) {
+    return {category: 'other', summary: `ServiceAccount ${account[1]} named by the pod template does not exist in namespace ${namespace}`, fix: `create ServiceAccount ${account[1]} in namespace ${namespace}, or correct serviceAccountName`, evidence: [evidence]}
+  }
+  return {category: 'other', summary: `the controller cannot create pods: ${short(text)}`, fix: `fix the error the API server returned for the pod template`, evidence: [evidence]}
+}
+
+// k8s.io/apiserver/pkg/admission/plugin/resourcequota/controller.go: "exceeded quota: %s, requested: %s, used: %s, limited: %s",
+// each list "k=v,k=v" with no spaces, so ", " separates the fields.
+function quotaCause(detail: string, namespace: string, quotas: ResourceQuota[], evidence: Evidence): Cause {
+  const [name = '', ...fields] = detail.trim().split(', ')
+  const field = (key: string) => fields.find(f => f.startsWith(`${key}: `))?.slice(key.length + 2)
+  const [requested, used, limited] = [field('requested'), field('used'), field('limited')]
+  const resources = requested ? parseList(requested).map(([k]) => k) : []
+  const evidences = [evidence]
+  let numbers: string
+  if (requested && used && limited) {
+    const u = new Map(parseList(used))
+    const l = new Map(parseList(limited))
+    numbers = parseList(requested).map(([k, v]) => `${k}: requested ${v}, used ${u.get(k) ?? '?'} of ${l.get(k) ?? '?'}`).join('; ')
+  } else {
+    // Events are cut at 1024 characters; the quota object still has the numbers.
+    const quota = quotas.find(q => q.metadata.name === name && (q.metadata.namespace ?? 'default') === namespace)
+    const hard = quota?.status?.hard ?? quota?.spec?.hard ?? {}
+    const usedNow = quota?.status?.used ?? {}
+    const keys = resources.length > 0 ? resources : Object.keys(hard).filter(k => usedNow[k] === hard[k])
+    numbers = quota ? keys.filter(k => hard[k] !== undefined).map(k => `${k}: used ${usedNow[k] ?? '0'}/${hard[k]}`).join('; ') : 'quota object not available'
+    if (quota) evidences.push({kind: 'ResourceQuota', reason: name, message: Object.keys(hard).map(k => `${k}=${usedNow[k] ?? '0'}/${hard[k]}`).join(','), source: 'resourcequota.status'})
+  }
+  const which = resources.length > 0 ? resources.join(', ') : 'its resources'
+  return {
+    category: 'quota-limitrange',
+    summary: `ResourceQuota ${name} in namespace ${namespace} is exhausted (${numbers})`,
+    fix: `raise ${which} in ResourceQuota ${name} of namespace ${namespace}, or lower the pod template's requests/limits or the replica count`,
+    evidence: evidences,
+  }
+}
+
+function parseList(list: string): [string, string][] {
+  return list.split(',').map(p => p.split('=')).filter(p => p.length === 2).map(([k, v]) => [k!, v!])
+}
+
+/** Splits "a (x, y), b (z)" on commas outside parentheses. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = []
+  let depth = 0
+  let start = 0
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]
+    if (ch === '(') depth++
+    else if (ch === ')') depth--
+    else if (ch === ',' && depth === 0) {
+      parts.push(text.slice(start, i).trim())
+      start = i + 1
+    }
+  }
+  parts.push(text.slice(start).trim())
+  return parts.filter(Boolean)
+}
+
+function isShort(w: Workload): boolean {
+  const spec = w.spec ?? {}
+  const status = w.status ?? {}
+  const num = (v: unknown, d: number) => typeof v === 'number' ? v : d
+  switch (w.kind) {
+    case 'DaemonSet': return num(status.currentNumberScheduled, 0) < num(status.desiredNumberScheduled, 0)
+    case 'Job': {
+      if ((status.conditions ?? []).some(c => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True')) return false
+      const remaining = num(spec.completions, Infinity) - num(status.succeeded, 0)
+      return num(status.active, 0) < Math.min(num(spec.parallelism, 1), remaining)
+    }
+    default: return num(status.replicas, 0) < num(spec.replicas, 1)
+  }
+}
+
+function since(w: Workload, events: EventIndex): string | undefined {
+  const failures = events.for(w, w.kind).filter(e => e.reason === 'FailedCreate')
+  const oldest = failures.at(-1)
+  return (oldest && firstSeen(oldest)) ?? w.status?.conditions?.find(c => c.type === 'ReplicaFailure')?.lastTransitionTime
+}
+
+function item(w: Workload, owner: {kind: string; name: string}, causes: Cause[], start: string | undefined): ReportItem {
+  return {
+    object: {kind: w.kind ?? '', namespace: w.metadata.namespace, name: w.metadata.name ?? ''},
+    owner, status: 'NotCreated', waiting: false, ...(start ? {since: start} : {}), causes,
+  }
+}
+
+function short(text: string, max = 240): string {
+  const line = text.replace(/\s+/g, ' ').trim()
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line
+}
+
+function eventEvidence(e: Event): Evidence {
+  return {kind: 'Event', reason: e.reason, message: cleanMessage(e), source: reporter(e)}
+}

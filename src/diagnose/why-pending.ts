@@ -1,0 +1,188 @@
+// why-pending: from one ClusterSnapshot, explain every Pending or NotReady pod, every
+// workload whose pods were never created, and every node that is NotReady or under
+// pressure. Pure: a function of the snapshot, the target and the time.
+import type {ClusterSnapshot} from '../model/snapshot.js'
+import type {Node, Pod} from '../model/k8s.js'
+import type {Cause, NodeItem, ReportItem, WhyPendingReport} from '../model/report.js'
+import {EventIndex, cleanMessage, reporter} from '../model/events.js'
+import type {Target} from './target.js'
+import {explainScheduling, type SchedulingContext} from './scheduling.js'
+import {checkContainers} from './checks/containers.js'
+import {checkReadiness} from './checks/readiness.js'
+import {checkVolumes} from './checks/volumes.js'
+import {notCreatedWorkloads, topOwner} from './checks/owners.js'
+import {checkAutoscaler} from './checks/autoscaler.js'
+import {checkGates, checkNodeName, checkPreemption, checkSchedulerName, runningSchedulers} from './checks/pod-gates.js'
+import {explainNode} from './checks/nodes.js'
+import {prepareCluster} from './fit/index.js'
+
+export interface DiagnoseOptions {
+  target: Target
+  now: Date
+}
+
+export function diagnose(snap: ClusterSnapshot, opts: DiagnoseOptions): WhyPendingReport {
+  const {target, now} = opts
+  const events = new EventIndex(snap.events)
+  const nodesByName = new Map(snap.nodes.map(n => [n.metadata.name ?? '', n]))
+  const nodeVerdicts = new Map<string, NodeItem>()
+  const explainNodeOnce = (node: Node): NodeItem => {
+    const name = node.metadata.name ?? ''
+    let item = nodeVerdicts.get(name)
+    if (!item) {
+      const r = explainNode(node, events, now)
+      item = {name, ready: r.ready, causes: r.causes}
+      nodeVerdicts.set(name, item)
+    }
+    return item
+  }
+
+  const ctx: SchedulingContext = {
+    snap, events, now,
+    cluster: undefined,
+    index: () => (ctx.cluster ??= prepareCluster(snap.nodes, snap.boundPods)),
+    cache: new Map(),
+  }
+  const schedulers = runningSchedulers(snap, now)
+
+  const items: ReportItem[] = []
+  for (const pod of snap.pods) {
+    if (!inScope(pod, snap, target)) continue
+    const status = podStatus(pod)
+    if (!status) continue
+    const causes: Cause[] = []
+    let waiting = false
+    const nodeName = pod.spec.nodeName
+    if (!nodeName) {
+      const gates = checkGates(pod)
+      causes.push(...gates)
+      if (gates.length === 0) {
+        causes.push(...checkSchedulerName(pod, schedulers, events, now))
+        const volume = checkVolumes(pod, snap, events)
+        const autoscaler = checkAutoscaler(pod, events, now)
+        const preemption = checkPreemption(pod, events)
+        const scheduling = causes.some(c => c.category === 'scheduler-missing') ? [] : explainScheduling(pod, ctx, volume.causes)
+        causes.push(...scheduling, ...volume.causes, ...autoscaler.causes, ...preemption.causes)
+        waiting = volume.waiting || autoscaler.waiting || preemption.waiting
+      }
+    } else {
+      causes.push(...checkNodeName(pod, nodesByName))
+      const node = nodesByName.get(nodeName)
+      if (node) {
+        const n = explainNodeOnce(node)
+        if (n.ready !== 'True') causes.push(...n.causes.filter(c => c.category === 'node-not-ready'))
+      }
+      causes.push(...checkContainers(pod, events, now))
+      if (status === 'NotReady') causes.push(...checkReadiness(pod, events, now))
+    }
+    if (causes.length === 0) causes.push(unexplained(pod, events, status))
+    items.push({
+      object: {kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name ?? ''},
+      owner: topOwner(pod, snap.workloads),
+      status,
+      waiting: waiting && causes.every(c => isWaitCategory(c) || c.category === 'insufficient-resources' || c.category === 'too-many-pods' || c.category === 'volume-binding'),
+      since: since(pod, status),
+      causes: dedupe(causes),
+    })
+  }
+
+  // Workloads whose pods were never created (quota, LimitRange, PodSecurity, webhooks).
+  if (target.kind === 'all' || target.kind === 'workload') {
+    for (const item of notCreatedWorkloads(snap, events)) {
+      if (target.kind === 'workload' && !(item.object.kind === target.workloadKind && item.object.name === target.name)
+        && !(item.owner?.kind === target.workloadKind && item.owner.name === target.name)) continue
+      items.push(item)
+    }
+  }
+
+  // Nodes: every node with something to say, or the one asked about.
+  const nodes: NodeItem[] = []
+  for (const node of snap.nodes) {
+    if (target.kind === 'node' && node.metadata.name !== target.name) continue
+    const item = explainNodeOnce(node)
+    if (target.kind === 'node' || item.causes.length > 0) nodes.push(item)
+  }
+  if (target.kind !== 'all' && target.kind !== 'node') nodes.length = 0
+
+  items.sort((a, b) => (a.owner?.name ?? a.object.name).localeCompare(b.owner?.name ?? b.object.name) || a.object.name.localeCompare(b.object.name))
+  nodes.sort((a, b) => a.name.localeCompare(b.name))
+  return {apiVersion: 'kubectl-prod/v1', kind: 'WhyPendingReport', items, nodes, summary: summarize(items, nodes)}
+}
+
+/** Pending, NotReady, or nothing to explain. */
+export function podStatus(pod: Pod): 'Pending' | 'NotReady' | undefined {
+  if (pod.metadata.deletionTimestamp) return undefined
+  const phase = pod.status?.phase
+  if (phase === 'Pending' || phase === undefined) return 'Pending'
+  if (phase === 'Running') {
+    const ready = pod.status?.conditions?.find(c => c.type === 'Ready')
+    return ready?.status === 'True' ? undefined : 'NotReady'
+  }
+  return undefined
+}
+
+function inScope(pod: Pod, snap: ClusterSnapshot, target: Target): boolean {
+  if (snap.namespace && pod.metadata.namespace !== snap.namespace) return false
+  switch (target.kind) {
+    case 'all': return true
+    case 'pod': return pod.metadata.name === target.name
+    case 'node': return pod.spec.nodeName === target.name
+    case 'workload': {
+      if (target.workloadKind === 'ReplicaSet') return pod.metadata.ownerReferences?.some(o => o.kind === 'ReplicaSet' && o.name === target.name) ?? false
+      const owner = topOwner(pod, snap.workloads)
+      return owner?.kind === target.workloadKind && owner.name === target.name
+    }
+  }
+}
+
+const WAIT_CATEGORIES = new Set(['autoscaler-scaling-up', 'preemption'])
+function isWaitCategory(c: Cause): boolean {
+  return WAIT_CATEGORIES.has(c.category)
+}
+
+function since(pod: Pod, status: 'Pending' | 'NotReady'): string | undefined {
+  const conds = pod.status?.conditions ?? []
+  if (status === 'NotReady') return conds.find(c => c.type === 'Ready')?.lastTransitionTime ?? pod.metadata.creationTimestamp
+  return conds.find(c => c.type === 'PodScheduled' && c.status !== 'True')?.lastTransitionTime ?? pod.metadata.creationTimestamp
+}
+
+/** Nothing matched: say what is known rather than nothing. */
+function unexplained(pod: Pod, events: EventIndex, status: 'Pending' | 'NotReady'): Cause {
+  const recent = events.for(pod, 'Pod').filter(e => e.type === 'Warning').slice(0, 3)
+  const scheduled = pod.status?.conditions?.find(c => c.type === 'PodScheduled')
+  const summary = status === 'Pending' && !pod.spec.nodeName
+    ? scheduled ? `not scheduled yet: ${scheduled.reason ?? ''} ${scheduled.message ?? ''}`.trim() : 'no scheduling attempt is recorded yet'
+    : `${status === 'Pending' ? 'containers have not started' : 'not ready'}, and no event or status says why`
+  return {
+    category: 'other', summary,
+    fix: recent.length ? 'read the events listed as evidence' : `run kubectl describe pod ${pod.metadata.name} -n ${pod.metadata.namespace}`,
+    evidence: recent.map(e => ({kind: 'Event', reason: e.reason, message: cleanMessage(e), source: reporter(e)})),
+  }
+}
+
+function dedupe(causes: Cause[]): Cause[] {
+  const seen = new Set<string>()
+  return causes.filter(c => {
+    const key = `${c.category}\u0000${c.summary}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+function summarize(items: ReportItem[], nodes: NodeItem[]): WhyPendingReport['summary'] {
+  const byStatus: Record<string, number> = {}
+  const byCategory: Record<string, number> = {}
+  for (const item of items) {
+    byStatus[item.status] = (byStatus[item.status] ?? 0) + 1
+    for (const category of new Set(item.causes.map(c => c.category))) byCategory[category] = (byCategory[category] ?? 0) + 1
+  }
+  const notReadyNodes = nodes.filter(n => n.ready !== 'True').length
+  if (notReadyNodes) byStatus.NodeNotReady = notReadyNodes
+  return {byStatus, byCategory}
+}
+
+/** Exit 1 when anything is stuck: a pod or workload that is not an expected wait, or a node with a problem. */
+export function isStuck(report: WhyPendingReport): boolean {
+  return report.items.some(i => !i.waiting) || report.nodes.some(n => n.causes.length > 0)
+}

@@ -1,0 +1,159 @@
+// The one seam to the API server. Credentials come from @kubernetes/client-node (tokens,
+// client certificates, exec plugins such as `aws eks get-token` and gke-gcloud-auth-plugin,
+// OIDC); requests are plain JSON over one keep-alive agent, so objects stay exactly as the
+// server wrote them (times as strings, as in a dump) and large lists stay cheap.
+import {KubeConfig} from '@kubernetes/client-node'
+import {Agent, request as httpsRequest, type RequestOptions} from 'node:https'
+import {Agent as HttpAgent, request as httpRequest} from 'node:http'
+import {ClusterError, InputError} from '../cli/errors.js'
+import type {ResolvedConfig} from './kubeconfig.js'
+import {toClusterError, isRetryable, type HttpFailure} from './errors.js'
+
+export interface ClientOptions {
+  /** Per-request timeout in ms; 0 means none (kubectl's --request-timeout=0). */
+  requestTimeoutMs: number
+  as?: string
+  asGroups?: string[]
+  asUid?: string
+  /** Logs each request to stderr (-v). */
+  verbose: number
+  signal?: AbortSignal
+  /** Retries of transient failures (429, 5xx, resets, timeouts). */
+  retries?: number
+}
+
+export interface RequestInit {
+  method?: string
+  query?: Record<string, string | number | boolean | undefined>
+  body?: unknown
+  contentType?: string
+  /** Do not retry (for non-idempotent calls whose failure must be seen as-is). */
+  noRetry?: boolean
+}
+
+export interface Kube {
+  readonly server: string
+  readonly context: string
+  readonly namespace: string
+  request<T>(path: string, init?: RequestInit): Promise<T>
+  get<T>(path: string, query?: RequestInit['query']): Promise<T>
+  close(): void
+}
+
+const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((res, rej) => {
+  const t = setTimeout(res, ms)
+  signal?.addEventListener('abort', () => { clearTimeout(t); rej(signal.reason) }, {once: true})
+})
+
+export async function connect(config: ResolvedConfig, opts: ClientOptions): Promise<Kube> {
+  const kc = new KubeConfig()
+  try {
+    kc.loadFromString(JSON.stringify(config.doc))
+  } catch (err) {
+    throw new InputError(`kubeconfig context "${config.context}" cannot be used: ${(err as Error).message}`)
+  }
+  const url = new URL(config.server)
+  const isHttps = url.protocol === 'https:'
+  let base: RequestOptions = {}
+  let agent: Agent | HttpAgent | undefined
+
+  // Credentials are resolved once (an exec plugin runs once, not once per parallel request)
+  // and again after a 401, when a short-lived token may have expired.
+  const authenticate = async (): Promise<void> => {
+    const o: RequestOptions & {agent?: unknown} = {}
+    try {
+      await kc.applyToHTTPSOptions(o)
+    } catch (err) {
+      throw new ClusterError('credentials', `getting credentials for user "${config.user}" failed: ${firstLine((err as Error).message)}`, 'check the exec plugin or auth provider in your kubeconfig')
+    }
+    const proxied = Boolean(kc.getCurrentCluster()?.proxyUrl)
+    if (!agent) {
+      agent = proxied ? o.agent as Agent : isHttps
+        ? new Agent({keepAlive: true, maxSockets: 8, ca: o.ca, cert: o.cert, key: o.key, rejectUnauthorized: o.rejectUnauthorized, servername: o.servername})
+        : new HttpAgent({keepAlive: true, maxSockets: 8})
+    }
+    base = {headers: {...(o.headers as Record<string, string> ?? {})}, auth: o.auth}
+  }
+
+  const extraHeaders: Record<string, string | string[]> = {}
+  if (opts.as) extraHeaders['Impersonate-User'] = opts.as
+  // node:http sends an array as repeated header lines, so several groups work (fetch would join them).
+  if (opts.asGroups?.length) extraHeaders['Impersonate-Group'] = opts.asGroups
+  if (opts.asUid) extraHeaders['Impersonate-Uid'] = opts.asUid
+
+  let authenticated: Promise<void> | undefined
+  const once = async (method: string, path: string, init: RequestInit): Promise<{status: number; body: string; headers: Record<string, unknown>}> => {
+    authenticated ??= authenticate()
+    await authenticated
+    const target = new URL(path, url)
+    for (const [k, v] of Object.entries(init.query ?? {})) if (v !== undefined && v !== '') target.searchParams.set(k, String(v))
+    const payload = init.body === undefined ? undefined : JSON.stringify(init.body)
+    const started = Date.now()
+    return new Promise((resolve, reject) => {
+      const req = (isHttps ? httpsRequest : httpRequest)(target, {
+        method, agent, auth: base.auth,
+        headers: {
+          ...base.headers, ...extraHeaders, accept: 'application/json', 'user-agent': 'kubectl-prod',
+          ...(payload !== undefined ? {'content-type': init.contentType ?? 'application/json', 'content-length': Buffer.byteLength(payload)} : {}),
+        },
+        signal: opts.signal,
+      }, res => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => {
+          if (opts.verbose > 0) process.stderr.write(`${method} ${target.href} ${res.statusCode} ${res.statusMessage ?? ''} in ${Date.now() - started} milliseconds\n`)
+          resolve({status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers})
+        })
+        res.on('error', reject)
+      })
+      if (opts.requestTimeoutMs > 0) {
+        req.setTimeout(opts.requestTimeoutMs, () => req.destroy(Object.assign(new Error(`no answer within ${opts.requestTimeoutMs}ms`), {code: 'ETIMEDOUT'})))
+      }
+      req.on('error', err => {
+        if (opts.verbose > 0) process.stderr.write(`${method} ${target.href} failed in ${Date.now() - started} milliseconds: ${(err as Error).message}\n`)
+        reject(err)
+      })
+      req.end(payload)
+    })
+  }
+
+  const request = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
+    const method = init.method ?? 'GET'
+    const attempts = init.noRetry ? 1 : 1 + (opts.retries ?? 4)
+    const deadline = opts.requestTimeoutMs > 0 ? Date.now() + opts.requestTimeoutMs : Infinity
+    let reauthenticated = false
+    for (let attempt = 1; ; attempt++) {
+      let failure: HttpFailure
+      try {
+        const res = await once(method, path, init)
+        if (res.status >= 200 && res.status < 300) return (res.body ? JSON.parse(res.body) : undefined) as T
+        if (res.status === 401 && !reauthenticated) { reauthenticated = true; authenticated = authenticate(); continue }
+        failure = {status: res.status, body: safeJson(res.body), retryAfter: Number(res.headers['retry-after']) || undefined}
+      } catch (err) {
+        if (opts.signal?.aborted) throw opts.signal.reason
+        if (err instanceof ClusterError || err instanceof InputError) throw err
+        failure = {error: err as NodeJS.ErrnoException}
+      }
+      const wait = failure.retryAfter ? failure.retryAfter * 1000 : Math.min(200 * 2 ** (attempt - 1), 3000)
+      if (attempt >= attempts || !isRetryable(failure, method) || Date.now() + wait > deadline) {
+        throw toClusterError(failure, {method, path, server: config.server})
+      }
+      await sleep(wait, opts.signal)
+    }
+  }
+
+  return {
+    server: config.server, context: config.context, namespace: config.namespace,
+    request,
+    get: (path, query) => request(path, {query}),
+    close: () => { agent?.destroy() },
+  }
+}
+
+function safeJson(s: string): unknown {
+  try { return JSON.parse(s) } catch { return s }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n').find(l => l.trim() !== '')?.trim() ?? s
+}

@@ -1,0 +1,49 @@
+import type {Kube} from './client.js'
+import {ClusterError} from '../cli/errors.js'
+
+export interface ListOptions {
+  labelSelector?: string
+  fieldSelector?: string
+  /** Page size (kubectl uses 500). */
+  limit?: number
+}
+
+interface ListPage<T> {
+  items?: T[]
+  metadata?: {continue?: string; resourceVersion?: string}
+}
+
+/**
+ * Lists every item of a collection, page by page (limit/continue). When a continue token
+ * expires (410 Gone), the list starts over, as client-go's pager does.
+ */
+export async function listAll<T>(kube: Kube, path: string, opts: ListOptions = {}): Promise<T[]> {
+  for (let restarts = 0; ; restarts++) {
+    const items: T[] = []
+    let token: string | undefined
+    try {
+      do {
+        const page = await kube.get<ListPage<T>>(path, {limit: opts.limit ?? 500, continue: token, labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector})
+        for (const item of page.items ?? []) items.push(item)
+        token = page.metadata?.continue || undefined
+      } while (token)
+      return items
+    } catch (err) {
+      if (err instanceof ClusterError && err.status === 410 && restarts < 2) continue
+      throw err
+    }
+  }
+}
+
+/** Runs fn over items with at most `limit` in flight. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length)
+  let next = 0
+  await Promise.all(Array.from({length: Math.min(limit, items.length)}, async () => {
+    while (next < items.length) {
+      const i = next++
+      out[i] = await fn(items[i]!, i)
+    }
+  }))
+  return out
+}

@@ -1,0 +1,129 @@
+// Benchmarks: ratios against a baseline measured in the same run on the same data.
+//   npm run bench -- startup                 kubectl-prod --version/--help vs node -e 0
+//   npm run bench -- cluster                 control-plane start-to-ready and memory
+//   npm run bench -- scale [--nodes 1000] [--pods 20000] [--pending 500] [--runs 5]
+//                                            fake-cluster size and creation time, then
+//                                            why-pending -A vs kubectl fetching the same data
+// Nothing here is a timed test: these are figures for the README.
+import {spawnSync} from 'node:child_process'
+import {existsSync, readFileSync} from 'node:fs'
+import {dirname, join, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {parseArgs} from 'node:util'
+import {startCluster, type Cluster} from '../cluster/cluster.ts'
+import {api, createNamespace, createNodePool, mapLimit, waitFor} from '../cluster/pools.ts'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const BIN = join(root, 'bin', 'run.js')
+const {positionals, values} = parseArgs({allowPositionals: true, options: {
+  nodes: {type: 'string', default: '1000'}, pods: {type: 'string', default: '20000'}, pending: {type: 'string', default: '500'},
+  runs: {type: 'string', default: '5'}, workloads: {type: 'string', default: '20'},
+}})
+const what = positionals[0] ?? 'startup'
+
+function time(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): {ms: number; maxRssKb?: number; code: number | null} {
+  const useTime = existsSync('/usr/bin/time')
+  const started = process.hrtime.bigint()
+  const r = useTime
+    ? spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20})
+    : spawnSync(cmd, args, {env, stdio: ['ignore', 'ignore', 'ignore']})
+  const ms = Number(process.hrtime.bigint() - started) / 1e6
+  const maxRssKb = useTime ? Number(String(r.stderr).trim().split('\n').pop()) : undefined
+  return {ms, maxRssKb, code: r.status}
+}
+
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]! }
+const fmt = (ms: number) => `${ms.toFixed(0)} ms`
+
+function startup(): void {
+  const runs = 21
+  const rows: [string, string[]][] = [['node -e 0', ['-e', '0']], ['kubectl-prod --version', [BIN, '--version']], ['kubectl-prod --help', [BIN, '--help']], ['kubectl-prod why-pending --help', [BIN, 'why-pending', '--help']]]
+  for (const [, args] of rows) time(process.execPath, args) // warm the compile cache and the page cache
+  const results = rows.map(([name, args]) => {
+    const samples: number[] = []
+    for (let i = 0; i < runs; i++) samples.push(time(process.execPath, args).ms)
+    return {name, median: median(samples)}
+  })
+  const base = results[0]!.median
+  console.log(`startup, median of ${runs} runs, Node ${process.version}`)
+  for (const r of results) console.log(`  ${r.name.padEnd(32)} ${fmt(r.median).padStart(8)}  ${(r.median / base).toFixed(2)}x node -e 0`)
+}
+
+async function clusterFigures(): Promise<void> {
+  const starts: number[] = []
+  let rss = 0
+  for (let i = 0; i < 3; i++) {
+    const t0 = Date.now()
+    const c = await startCluster({log: () => {}})
+    starts.push(Date.now() - t0)
+    await new Promise(r => setTimeout(r, 5000))
+    rss = Math.max(rss, residentKb(c))
+    await c.stop()
+  }
+  console.log(`control plane start-to-ready (warm binaries): median ${fmt(median(starts))} of ${starts.map(fmt).join(', ')}`)
+  console.log(`control plane resident memory, idle: ${(rss / 1024).toFixed(0)} MiB`)
+}
+
+function residentKb(c: Cluster): number {
+  let total = 0
+  for (const pid of c.pids) {
+    try { total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) } catch { /* gone */ }
+  }
+  return total
+}
+
+async function scale(): Promise<void> {
+  const nodeCount = Number(values.nodes), podCount = Number(values.pods), pendingCount = Number(values.pending), workloads = Number(values.workloads), runs = Number(values.runs)
+  const cluster = await startCluster({log: () => {}})
+  try {
+    const client = api(cluster)
+    let t0 = Date.now()
+    await createNodePool(cluster, {name: 'bench', count: nodeCount, cpu: '32', memory: '128Gi', pods: '110'})
+    console.log(`created ${nodeCount} Ready nodes in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+    await createNamespace(cluster, 'bench')
+    const running = podCount - pendingCount
+    const perRunning = Math.ceil(running / workloads)
+    const perPending = Math.ceil(pendingCount / workloads)
+    t0 = Date.now()
+    const deploy = (name: string, replicas: number, memory: string) => client.post('/apis/apps/v1/namespaces/bench/deployments', {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name},
+      spec: {replicas, selector: {matchLabels: {app: name}}, template: {metadata: {labels: {app: name}}, spec: {containers: [{name: 'app', image: 'registry.example/app:1', resources: {requests: {cpu: '10m', memory}}}]}}},
+    })
+    await mapLimit(Array.from({length: workloads}, (_, i) => i), 4, async i => {
+      await deploy(`run-${i}`, Math.min(perRunning, running - i * perRunning), '16Mi')
+      await deploy(`stuck-${i}`, Math.min(perPending, pendingCount - i * perPending), '1Ti')
+    })
+    await waitFor(async () => {
+      const pods = await client.get<{items: any[]}>('/api/v1/namespaces/bench/pods?limit=0')
+      const ready = pods.items.filter(p => p.status?.phase === 'Running').length
+      const pending = pods.items.filter(p => p.status?.conditions?.some((c: any) => c.type === 'PodScheduled' && c.reason === 'Unschedulable')).length
+      process.stderr.write(`\r  ${ready} Running, ${pending} Unschedulable after ${((Date.now() - t0) / 1000).toFixed(0)} s   `)
+      return ready >= running && pending >= pendingCount
+    }, 60 * 60_000, 'the pods', 5000)
+    console.log(`\ncreated ${podCount} pods (${running} Running, ${pendingCount} Pending in ${workloads} workloads) in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+    console.log(`control plane resident memory with that load: ${(residentKb(cluster) / 1024).toFixed(0)} MiB`)
+
+    const env = {...process.env, KUBECONFIG: cluster.kubeconfig}
+    const kubectl = join(cluster.binDir, 'kubectl')
+    const fetchAll = () => ['pods', 'events', 'nodes'].map(r => time(kubectl, ['get', r, ...(r === 'nodes' ? [] : ['-A']), '-o', 'json'], env))
+    const ours: {ms: number; rss: number}[] = []
+    const theirs: number[] = []
+    fetchAll(); time(process.execPath, [BIN, 'why-pending', '-A', '-o', 'json'], env) // warm-up
+    for (let i = 0; i < runs; i++) {
+      theirs.push(fetchAll().reduce((n, r) => n + r.ms, 0))
+      const r = time(process.execPath, [BIN, 'why-pending', '-A', '-o', 'json'], env)
+      if (r.code !== 1) throw new Error(`why-pending exited ${r.code}, expected 1 (pods are stuck)`)
+      ours.push({ms: r.ms, rss: r.maxRssKb ?? 0})
+    }
+    const m = median(ours.map(o => o.ms)), k = median(theirs)
+    console.log(`why-pending -A -o json: median ${fmt(m)}; kubectl get pods,events,nodes -o json: median ${fmt(k)}; ratio ${(m / k).toFixed(2)}x (${runs} runs each, alternating)`)
+    console.log(`why-pending peak memory: ${(Math.max(...ours.map(o => o.rss)) / 1024).toFixed(0)} MiB`)
+  } finally {
+    await cluster.stop()
+  }
+}
+
+if (what === 'startup') startup()
+else if (what === 'cluster') await clusterFigures()
+else if (what === 'scale') await scale()
+else { console.error('usage: npm run bench -- startup|cluster|scale [--nodes N] [--pods N] [--pending N] [--runs N]'); process.exit(2) }

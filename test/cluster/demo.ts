@@ -1,0 +1,64 @@
+// npm run demo: a local cluster with things to explain, kubectl-prod on PATH, and the
+// commands to try. Runs until Ctrl-C, then removes everything it started.
+import {spawnSync} from 'node:child_process'
+import {mkdirSync, symlinkSync} from 'node:fs'
+import {dirname, join, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {startCluster} from './cluster.ts'
+import {api, createNamespace, createNodePool, setNodeCondition, waitFor} from './pools.ts'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const started = Date.now()
+const cluster = await startCluster().catch(err => { console.error((err as Error).message); process.exit(1) })
+let stopping = false
+const shutdown = async () => {
+  if (stopping) return
+  stopping = true
+  console.error('\ndemo: stopping the cluster')
+  await cluster.stop()
+  process.exit(130)
+}
+process.on('SIGINT', shutdown)
+process.on('SIGTERM', shutdown)
+
+console.error('demo: creating node pools and workloads')
+const client = api(cluster)
+await createNodePool(cluster, {name: 'general', count: 3, cpu: '4', memory: '16Gi'})
+await createNodePool(cluster, {name: 'gpu', count: 2, cpu: '8', memory: '32Gi', taints: [{key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule'}], extra: {'nvidia.com/gpu': '1'}, kubeletVersion: 'v1.35.2'})
+const [, sick] = await createNodePool(cluster, {name: 'batch', count: 2, cpu: '8', memory: '32Gi', provider: 'eks'})
+await setNodeCondition(cluster, sick!, 'not-ready')
+await createNamespace(cluster, 'shop')
+const deploy = (name: string, replicas: number, spec: Record<string, unknown>, labels: Record<string, string> = {}) =>
+  client.post('/apis/apps/v1/namespaces/shop/deployments', {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name},
+    spec: {replicas, selector: {matchLabels: {app: name}}, template: {metadata: {labels: {app: name, ...labels}}, spec: {containers: [{name: name, image: `registry.example/shop/${name}:1.4.2`, resources: {requests: {cpu: '250m', memory: '256Mi'}}}], ...spec}}},
+  })
+await deploy('web', 6, {})
+await deploy('search', 4, {containers: [{name: 'search', image: 'registry.example/shop/search:2.0', resources: {requests: {cpu: '1', memory: '20Gi'}}}]})
+await deploy('trainer', 2, {nodeSelector: {'eks.amazonaws.com/nodegroup': 'gpu'}, containers: [{name: 'trainer', image: 'registry.example/ml/trainer:7', resources: {requests: {cpu: '2', memory: '8Gi'}, limits: {'nvidia.com/gpu': '1'}}}]})
+await deploy('checkout', 2, {}, {'kubectl-prod.test/pod': 'unready'})
+await client.post('/api/v1/namespaces/shop/persistentvolumeclaims', {metadata: {name: 'orders-data'}, spec: {accessModes: ['ReadWriteOnce'], resources: {requests: {storage: '10Gi'}}}})
+await deploy('orders-db', 1, {volumes: [{name: 'data', persistentVolumeClaim: {claimName: 'orders-data'}}]})
+await waitFor(async () => {
+  const pods = (await client.get('/api/v1/namespaces/shop/pods')).items
+  return pods.filter((p: any) => p.status?.conditions?.some((c: any) => c.type === 'PodScheduled' && c.reason === 'Unschedulable')).length >= 5
+}, 60_000, 'the scheduler to give up on the demo pods')
+
+// kubectl and kubectl-prod side by side on PATH, so `kubectl prod ...` works.
+const binDir = join(cluster.stateDir, 'bin')
+mkdirSync(binDir, {recursive: true})
+symlinkSync(join(cluster.binDir, 'kubectl'), join(binDir, 'kubectl'))
+symlinkSync(join(root, 'bin', 'run.js'), join(binDir, 'kubectl-prod'))
+const env = {...process.env, KUBECONFIG: cluster.kubeconfig, PATH: `${binDir}:${process.env.PATH}`}
+
+console.error(`demo: ready in ${((Date.now() - started) / 1000).toFixed(1)}s. In another shell:\n`)
+console.log(`export KUBECONFIG=${cluster.kubeconfig} PATH=${binDir}:$PATH`)
+console.log('kubectl prod version')
+console.log('kubectl prod why-pending -A')
+console.log('kubectl prod why-pending deploy/trainer -n shop --details')
+console.log('kubectl prod why-pending -n shop -o json')
+console.log('kubectl prod rbac why-pending')
+console.error('\ndemo: here is what `kubectl prod why-pending -A` says now:\n')
+spawnSync(join(binDir, 'kubectl'), ['prod', 'why-pending', '-A'], {env, stdio: 'inherit'})
+console.error('\ndemo: the cluster stays up until Ctrl-C')
+setInterval(() => {}, 1 << 30)

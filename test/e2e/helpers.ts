@@ -1,0 +1,50 @@
+// Shared by the e2e tests: run the built CLI as a user would, and reach the cluster.
+import {spawn} from 'node:child_process'
+import {writeFileSync, mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {inject} from 'vitest'
+import type {ClusterInfo} from '../cluster/cluster.ts'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+export const BIN = join(root, 'bin', 'run.js')
+
+export function clusterInfo(): ClusterInfo {
+  return inject('cluster')
+}
+
+export interface RunResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** Runs `kubectl-prod ARGS` as a child process with the given environment (KUBECONFIG defaults to the admin one). */
+export function runCli(args: string[], opts: {env?: Record<string, string | undefined>; input?: string; timeoutMs?: number} = {}): Promise<RunResult> {
+  const info = clusterInfo()
+  const env: Record<string, string | undefined> = {...process.env, KUBECONFIG: info.kubeconfig, NO_COLOR: '1', CI: 'true', ...opts.env}
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k]
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [BIN, ...args], {env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe']})
+    let stdout = '', stderr = ''
+    child.stdout.on('data', d => { stdout += d })
+    child.stderr.on('data', d => { stderr += d })
+    const timer = setTimeout(() => { child.kill('SIGKILL'); rej(new Error(`kubectl-prod ${args.join(' ')} did not finish in time\n${stderr}`)) }, opts.timeoutMs ?? 90_000)
+    child.on('close', code => { clearTimeout(timer); res({code: code ?? -1, stdout, stderr}) })
+    child.stdin.end(opts.input ?? '')
+  })
+}
+
+export function tempFile(name: string, content: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kubectl-prod-e2e-'))
+  const file = join(dir, name)
+  writeFileSync(file, content)
+  return file
+}
+
+let counter = 0
+/** A unique, DNS-safe name for this test run. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36).slice(-4)}${(counter++).toString(36)}`
+}
