@@ -5,5 +5,18 @@ import module from 'node:module'
 
 module.enableCompileCache?.()
 const {reorderArgs} = await import('../dist/cli/argv.js')
-const {execute} = await import('@oclif/core')
-await execute({dir: import.meta.url, args: reorderArgs(process.argv.slice(2))})
+const {Config, run, flush, Errors} = await import('@oclif/core')
+const config = await Config.load(import.meta.url)
+try {
+  await run(reorderArgs(process.argv.slice(2)), config)
+  await flush()
+} catch (err) {
+  if (err instanceof Errors.ExitError) process.exitCode = err.oclif.exit
+  else {
+    // Errors before a command runs (an unknown command, say) are usage errors: one line, exit 2.
+    const message = String(err?.message ?? err).split('\n')[0].replace(/^Error: /, '')
+    const unknown = /^command (\S+) not found/.exec(message)
+    process.stderr.write(unknown ? `error: unknown command "${unknown[1]}"; see 'kubectl prod --help'\n` : `error: ${message}\n`)
+    process.exitCode = 2
+  }
+}

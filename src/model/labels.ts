@@ -72,6 +72,24 @@ export function matchesLabelSelector(selector: LabelSelector | undefined | null,
   return true
 }
 
+/** A selector turned into a predicate once, for matching many label sets (same semantics as matchesLabelSelector). */
+export function compileLabelSelector(selector: LabelSelector | undefined | null): (labels: Labels | undefined) => boolean {
+  if (!selector) return () => false
+  const pairs = Object.entries(selector.matchLabels ?? {})
+  const reqs = selector.matchExpressions ?? []
+  if (reqs.some((r) => r.operator === 'Gt' || r.operator === 'Lt')) return () => false
+  return (labels) => {
+    const set = labels ?? {}
+    for (const [key, value] of pairs) {
+      if (set[key] !== value || !has(set, key)) return false
+    }
+    for (const req of reqs) {
+      if (!matchesRequirement(req, set)) return false
+    }
+    return true
+  }
+}
+
 export function isEmptyLabelSelector(selector: LabelSelector | undefined | null): boolean {
   return !!selector && Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0
 }

@@ -37,7 +37,8 @@ function containerCause(pod: Pod, spec: Container | undefined, status: Container
   const startedAt = status.state?.running?.startedAt
   // Failures from before the container's last start belong to an earlier run.
   const probeEvents = podEvents.filter(e => e.reason === 'Unhealthy'
-    && e.involvedObject.fieldPath === `spec.containers{${status.name}}`
+    // Pod-level events (no fieldPath) are about whichever container is failing.
+    && (!e.involvedObject.fieldPath || e.involvedObject.fieldPath === `spec.containers{${status.name}}`)
     && (!startedAt || Date.parse(lastSeen(e) ?? '') >= Date.parse(startedAt)))
   const starting = status.started === false && spec?.startupProbe !== undefined
   const kind = starting ? 'Startup' : 'Readiness'

@@ -1,9 +1,18 @@
 // Pod affinity terms resolved the way the scheduler resolves them
 // (pkg/scheduler/framework/types.go newAffinityTerm, getNamespacesFromPodAffinityTerm).
-import type {Pod, PodAffinityTerm} from '../../model/k8s.js'
-import {formatLabelSelector, isEmptyLabelSelector, matchesLabelSelector, withMatchLabelKeys, type Labels} from '../../model/labels.js'
-import {namespaceMatches, type ClusterIndex, type NamespaceFilter} from './cluster.js'
-import type {LabelSelector} from '../../model/k8s.js'
+import type {LabelSelector, Pod, PodAffinityTerm} from '../../model/k8s.js'
+import {compileLabelSelector, formatLabelSelector, isEmptyLabelSelector, matchesLabelSelector, withMatchLabelKeys, type Labels} from '../../model/labels.js'
+import type {ClusterIndex} from './cluster.js'
+
+export interface NamespaceFilter {
+  names: ReadonlySet<string>
+  /** null/undefined: only `names`; {} matches every namespace. */
+  selector?: LabelSelector | null
+}
+
+export function namespaceMatches(cluster: ClusterIndex, filter: NamespaceFilter, namespace: string): boolean {
+  return filter.names.has(namespace) || (!!filter.selector && matchesLabelSelector(filter.selector, cluster.namespaceLabels(namespace)))
+}
 
 export interface AffinityTerm {
   /** Position in the pod's required terms. */
@@ -16,6 +25,7 @@ export interface AffinityTerm {
   text: string
   /** "namespace default", for people. */
   namespaceText: string
+  matchesLabels: (labels: Labels | undefined) => boolean
 }
 
 export function compileAffinityTerms(pod: Pod, terms: PodAffinityTerm[]): AffinityTerm[] {
@@ -27,13 +37,16 @@ export function compileAffinityTerms(pod: Pod, terms: PodAffinityTerm[]): Affini
     // No namespaces and no namespaceSelector: the pod's own namespace.
     const names = !term.namespaces?.length && !term.namespaceSelector ? [own] : (term.namespaces ?? [])
     const namespaces = {names: new Set(names), selector: term.namespaceSelector ?? null}
-    return {index, topologyKey: term.topologyKey, selector, namespaces, text: formatLabelSelector(selector), namespaceText: describeNamespaces(namespaces)}
+    return {
+      index, topologyKey: term.topologyKey, selector, namespaces, text: formatLabelSelector(selector), namespaceText: describeNamespaces(namespaces),
+      matchesLabels: compileLabelSelector(selector),
+    }
   })
 }
 
 /** AffinityTerm.Matches: the pod's namespace is selected, then its labels. */
 export function termMatches(cluster: ClusterIndex, term: AffinityTerm, namespace: string, labels: Labels): boolean {
-  return namespaceMatches(cluster, term.namespaces, namespace) && matchesLabelSelector(term.selector, labels)
+  return namespaceMatches(cluster, term.namespaces, namespace) && term.matchesLabels(labels)
 }
 
 function describeNamespaces(filter: NamespaceFilter): string {

@@ -2,8 +2,8 @@
 // and pods by namespace and label, so that evaluating 500 pending pods does not rescan 20,000
 // bound pods each time. Mirrors the scheduler's NodeInfo (pkg/scheduler/framework/types.go).
 import type {LabelSelector, Node, Pod, Taint} from '../../model/k8s.js'
-import {matchesLabelSelector, type Labels} from '../../model/labels.js'
-import {compileAffinityTerms, type AffinityTerm} from './affinity-terms.js'
+import {compileLabelSelector, type Labels} from '../../model/labels.js'
+import {compileAffinityTerms, namespaceMatches, type AffinityTerm, type NamespaceFilter} from './affinity-terms.js'
 import {podRequestMap, resourceListToMap, type ResourceMap} from './resources.js'
 
 export interface HostPortUse {
@@ -168,16 +168,6 @@ export function selfEntry(cluster: ClusterIndex, pod: Pod): BoundPod | undefined
   return a && b && a !== b ? undefined : bound
 }
 
-export interface NamespaceFilter {
-  names: ReadonlySet<string>
-  /** null/undefined: only `names`; {} matches every namespace. */
-  selector?: LabelSelector | null
-}
-
-export function namespaceMatches(cluster: ClusterIndex, filter: NamespaceFilter, namespace: string): boolean {
-  return filter.names.has(namespace) || (!!filter.selector && matchesLabelSelector(filter.selector, cluster.namespaceLabels(namespace)))
-}
-
 const EMPTY: BoundPod[] = []
 
 /** The smallest pod list that surely holds every pod the selector matches, from the label index. */
@@ -209,11 +199,12 @@ export function selectPods(cluster: ClusterIndex, selector: LabelSelector | unde
   }
   // Namespace checks are cached per call: namespaceSelector matching is not free.
   const nsCache = new Map<string, boolean>()
+  const matches = compileLabelSelector(selector)
   const out: BoundPod[] = []
   for (const bound of candidates) {
     let nsOk = nsCache.get(bound.namespace)
     if (nsOk === undefined) nsCache.set(bound.namespace, (nsOk = namespaceMatches(cluster, namespaces, bound.namespace)))
-    if (nsOk && matchesLabelSelector(selector, bound.labels)) out.push(bound)
+    if (nsOk && matches(bound.labels)) out.push(bound)
   }
   return out
 }

@@ -12,41 +12,35 @@ import {selectPods, selfEntry, type ClusterIndex, type NodeInfo} from './cluster
 import {listNames} from './text.js'
 import type {FitFilter} from './types.js'
 
-const pair = (key: string, value: string) => `${key}\u0000${value}`
-
-/** topology pair → pods (namespace/name), in a stable order. */
-type DomainPods = Map<string, string[]>
-
-function addPod(map: DomainPods, key: string, value: string, pod: string): void {
-  const p = pair(key, value)
-  const list = map.get(p)
-  if (list) list.push(pod)
-  else map.set(p, [pod])
-}
-
-/** Pods matching every term, counted for each term's domain (topologyToMatchedTermCount.updateWithAffinityTerms). */
-function affinityDomains(cluster: ClusterIndex, terms: AffinityTerm[], self: string | undefined): DomainPods {
-  const out: DomainPods = new Map()
+/** Values of each term's topology key that hold a pod matching every term (topologyToMatchedTermCount.updateWithAffinityTerms). */
+function affinityDomains(cluster: ClusterIndex, terms: AffinityTerm[], self: string | undefined): Set<string>[] {
+  const out = terms.map(() => new Set<string>())
   const [first, ...rest] = terms
   if (!first) return out
+  const seen = new Set<NodeInfo>()
   for (const bound of selectPods(cluster, first.selector, first.namespaces)) {
-    if (bound.key === self) continue
+    // One matching pod per node is enough to mark the node's domains.
+    if (bound.key === self || seen.has(bound.node)) continue
     if (!rest.every((t) => termMatches(cluster, t, bound.namespace, bound.labels))) continue
-    for (const t of terms) {
-      const value = bound.node.labels[t.topologyKey]
-      if (value !== undefined && Object.hasOwn(bound.node.labels, t.topologyKey)) addPod(out, t.topologyKey, value, bound.key)
-    }
+    seen.add(bound.node)
+    terms.forEach((t, i) => {
+      const value = labelOf(bound.node, t.topologyKey)
+      if (value !== undefined) out[i]?.add(value)
+    })
   }
   return out
 }
 
-/** Per anti-affinity term: pods matching it by domain (updateWithAntiAffinityTerms). */
-function antiAffinityDomains(cluster: ClusterIndex, term: AffinityTerm, self: string | undefined): DomainPods {
-  const out: DomainPods = new Map()
+/** Pods matching one anti-affinity term, by the value of its topology key on their node (updateWithAntiAffinityTerms). */
+function antiAffinityDomains(cluster: ClusterIndex, term: AffinityTerm, self: string | undefined): Map<string, string[]> {
+  const out = new Map<string, string[]>()
   for (const bound of selectPods(cluster, term.selector, term.namespaces)) {
     if (bound.key === self) continue
-    const value = bound.node.labels[term.topologyKey]
-    if (value !== undefined && Object.hasOwn(bound.node.labels, term.topologyKey)) addPod(out, term.topologyKey, value, bound.key)
+    const value = labelOf(bound.node, term.topologyKey)
+    if (value === undefined) continue
+    const list = out.get(value)
+    if (list) list.push(bound.key)
+    else out.set(value, [bound.key])
   }
   return out
 }
@@ -85,9 +79,9 @@ export const interPodAffinityFilter: FitFilter = (pod, cluster) => {
   const existing = existingAntiAffinityDomains(cluster, namespace, pod.metadata.labels ?? {}, self)
   if (affinity.length === 0 && anti.length === 0 && existing.size === 0) return null
 
-  const affinityPods = affinityDomains(cluster, affinity, self)
+  const affinityValues = affinityDomains(cluster, affinity, self)
   // The first pod of a group with affinity to itself would otherwise wait forever.
-  const selfAffinityException = affinityPods.size === 0 && affinity.length > 0 && podMatchesAllTerms(cluster, affinity, pod)
+  const selfAffinityException = affinity.length > 0 && affinityValues.every((values) => values.size === 0) && podMatchesAllTerms(cluster, affinity, pod)
   const antiPods = anti.map((term) => antiAffinityDomains(cluster, term, self))
 
   return (node, failures) => {
@@ -106,9 +100,10 @@ export const interPodAffinityFilter: FitFilter = (pod, cluster) => {
       })
     }
     if (!missing && !selfAffinityException) {
-      for (const t of affinity) {
+      for (let i = 0; i < affinity.length; i++) {
+        const t = affinity[i] as AffinityTerm
         const value = labelOf(node, t.topologyKey) as string
-        if (affinityPods.has(pair(t.topologyKey, value))) continue
+        if (affinityValues[i]?.has(value)) continue
         failures.push({
           plugin: 'InterPodAffinity',
           category: 'pod-affinity-anti-affinity',
@@ -124,7 +119,7 @@ export const interPodAffinityFilter: FitFilter = (pod, cluster) => {
       const t = anti[i] as AffinityTerm
       const value = labelOf(node, t.topologyKey)
       if (value === undefined) continue
-      const pods = antiPods[i]?.get(pair(t.topologyKey, value))
+      const pods = antiPods[i]?.get(value)
       if (!pods) continue
       failures.push({
         plugin: 'InterPodAffinity',

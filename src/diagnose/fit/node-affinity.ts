@@ -73,7 +73,7 @@ export const nodeAffinityFilter: FitFilter = (pod) => {
   // Empty terms select no node (nodeaffinity.NewLazyErrorNodeSelector skips them).
   const terms = (allTerms ?? []).map((term, index) => ({term, index})).filter(({term}) => !isEmptyNodeSelectorTerm(term))
   return (node, failures) => {
-        for (const [key, value] of selector) {
+    for (const [key, value] of selector) {
       const actual = Object.hasOwn(node.labels, key) ? (node.labels[key] as string) : null
       if (actual === value) continue
       failures.push({

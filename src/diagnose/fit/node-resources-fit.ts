@@ -19,7 +19,7 @@ export const nodeResourcesFitFilter: FitFilter = (pod, cluster) => {
   const wanted = [...podRequestMap(pod)].filter(([name, value]) => value > 0 && name !== 'pods').sort(([a], [b]) => resourceOrder(a, b))
   const self = selfEntry(cluster, pod)
   return (node, failures) => {
-        const own = self?.node === node ? self : undefined
+    const own = self?.node === node ? self : undefined
     const podCount = node.pods.length - (own ? 1 : 0)
     const allowed = node.allocatable.get('pods') ?? 0
     if (podCount + 1 > allowed) {

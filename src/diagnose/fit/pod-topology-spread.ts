@@ -77,7 +77,7 @@ export const podTopologySpreadFilter: FitFilter = (pod, cluster) => {
   })
 
   return (node, failures) => {
-        for (const c of constraints) {
+    for (const c of constraints) {
       const selectorText = c.selectorText
       if (!Object.hasOwn(node.labels, c.key)) {
         failures.push({

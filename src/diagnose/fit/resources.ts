@@ -9,13 +9,24 @@ export type ResourceMap = Map<string, number>
 /** Pod-level resources (spec.resources) apply to these only (IsSupportedPodLevelResource). */
 const POD_LEVEL_RESOURCES = ['cpu', 'memory']
 
+// Clusters repeat a few quantity texts ("500m", "2Gi") across thousands of pods: parse each once.
+const cpuCache = new Map<string, number>()
+const valueCache = new Map<string, number>()
+
 /** Quantity text in scheduler units; invalid text (which the API server never stores) counts as 0. */
 export function scaledValue(resource: string, text: string): number {
-  try {
-    return resource === 'cpu' ? parseCpuMillis(text) : parseQuantityValue(text)
-  } catch {
-    return 0
+  const cache = resource === 'cpu' ? cpuCache : valueCache
+  let value = cache.get(text)
+  if (value === undefined) {
+    try {
+      value = resource === 'cpu' ? parseCpuMillis(String(text)) : parseQuantityValue(String(text))
+    } catch {
+      value = 0
+    }
+    if (cache.size > 10_000) cache.clear()
+    cache.set(text, value)
   }
+  return value
 }
 
 /** Scheduler units to base units (cpu in cores). */

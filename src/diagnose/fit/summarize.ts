@@ -85,6 +85,7 @@ function groupKey(f: FitFailure): string {
 
 const are = (n: number) => (n === 1 ? 'is' : 'are')
 const have = (n: number) => (n === 1 ? 'has' : 'have')
+const lack = (n: number) => (n === 1 ? 'lacks' : 'lack')
 const nodes = (n: number) => count(n, 'node')
 
 function uniquePods(failures: FitFailure[]): string[] {
@@ -148,17 +149,17 @@ function affinityLine(g: Group): Pick<FitSummaryLine, 'summary' | 'fix'> {
     case 'In': {
       const want = values.length === 1 ? `${l.key}=${values[0]}` : `${l.key} in (${values.join(', ')})`
       return {
-        summary: `${nodes(n)} lack label ${want} (${observed})`,
+        summary: `${nodes(n)} ${lack(n)} label ${want} (${observed})`,
         fix: `label the nodes meant for this pod (kubectl label node NODE ${l.key}=${values[0] ?? ''}), or change ${where}${anyTerm}`,
       }
     }
     case 'NotIn':
       return {
-        summary: `${nodes(n)} ${have(n)} label ${l.key}=${listNames(actual, 5)}, which ${where} excludes (${l.key} notin (${values.join(', ')}))`,
+        summary: `${nodes(n)} ${have(n)} label ${l.key} with an excluded value (${listNames(actual, 5)}): ${where} wants ${l.key} notin (${values.join(', ')})`,
         fix: `change ${where}${anyTerm}, or relabel the nodes`,
       }
     case 'Exists':
-      return {summary: `${nodes(n)} lack label ${l.key}`, fix: `label the nodes meant for this pod with ${l.key}, or change ${where}${anyTerm}`}
+      return {summary: `${nodes(n)} ${lack(n)} label ${l.key}`, fix: `label the nodes meant for this pod with ${l.key}, or change ${where}${anyTerm}`}
     case 'DoesNotExist':
       return {
         summary: `${nodes(n)} ${have(n)} label ${l.key} (${observed}), which ${where} requires to be absent`,
@@ -189,24 +190,29 @@ function resourceLine(g: Group, overview: VerdictOverview): Pick<FitSummaryLine,
   if (r.name === 'pods') {
     const limits = uniqueSorted(g.failures.map((x) => String(x.resource?.allocatable ?? 0)))
     return {
-      summary: `${nodes(n)} ${have(n)} reached ${limits.length === 1 ? `their limit of ${limits[0]} pods` : 'their pod limit'}${scope}`,
+      summary: `${nodes(n)} ${have(n)} reached ${n === 1 ? 'its' : 'their'} ${limits.length === 1 ? `limit of ${count(Number(limits[0]), 'pod')}` : 'pod limit'}${scope}`,
       fix: "add nodes (scale-up), or raise the kubelet's maxPods",
     }
   }
-  let best = f
+  // The best node is the one with the most free among nodes the pod could otherwise use:
+  // headroom on a node that a taint or selector excludes anyway would mislead.
+  const eligible = onlyResources > 0 ? (name: string) => resourceOnly.has(name) : () => true
+  let best: FitFailure | undefined
   let bestNode = g.nodes[0] ?? ''
   let largest = r.allocatable
   g.failures.forEach((x, i) => {
     const free = x.resource?.free ?? Number.NEGATIVE_INFINITY
-    if (free > (best.resource?.free ?? Number.NEGATIVE_INFINITY)) {
+    const name = g.nodes[i] ?? ''
+    if (eligible(name) && free > (best?.resource?.free ?? Number.NEGATIVE_INFINITY)) {
       best = x
-      bestNode = g.nodes[i] ?? bestNode
+      bestNode = name
     }
     largest = Math.max(largest, x.resource?.allocatable ?? 0)
   })
-  const [want, free] = formatQuantityPair(r.name, r.requested, Math.max(best.resource?.free ?? 0, 0))
+  const [want, free] = formatQuantityPair(r.name, r.requested, Math.max(best?.resource?.free ?? 0, 0))
   const tooBig = r.requested > largest
-  const summary = `needs ${r.name} ${want}, best node has ${free} free (node ${bestNode}); ${nodes(n)} lack ${r.name}` +
+  const bestText = onlyResources > 0 ? `best usable node has ${free} free (node ${bestNode})` : `best node has ${free} free (node ${bestNode}, excluded by constraints anyway)`
+  const summary = `needs ${r.name} ${want}, ${bestText}; ${nodes(n)} ${lack(n)} ${r.name}` +
     (tooBig ? `, and none has ${want} allocatable (largest ${formatQuantity(r.name, largest)})` : '') + scope
   const fix = tooBig
     ? `lower the ${r.name} request, or add nodes with more than ${want} ${r.name} allocatable`
@@ -229,7 +235,7 @@ function spreadLine(g: Group): Pick<FitSummaryLine, 'summary' | 'fix'> {
   if (!t) return {summary: `${nodes(n)}: ${f.detail}`, fix: 'relax the topology spread constraint'}
   if (t.missingLabel) {
     return {
-      summary: `${nodes(n)} lack label ${t.key}, which the pod's topology spread constraint requires`,
+      summary: `${nodes(n)} ${lack(n)} label ${t.key}, which the pod's topology spread constraint requires`,
       fix: `label the nodes meant for this pod with ${t.key}, or change the constraint's topologyKey`,
     }
   }
@@ -268,7 +274,7 @@ function interPodLine(g: Group, total: number): Pick<FitSummaryLine, 'summary' |
     }
   }
   if (t.missingLabel) {
-    return {summary: `${nodes(n)} lack label ${t.key}, which the pod's affinity needs`, fix: `label the nodes with ${t.key}, or change the affinity's topologyKey`}
+    return {summary: `${nodes(n)} ${lack(n)} label ${t.key}, which the pod's affinity needs`, fix: `label the nodes with ${t.key}, or change the affinity's topologyKey`}
   }
   const nowhere = n === total ? `; no pod matching ${t.selector} runs in any node's ${t.key}` : ''
   return {

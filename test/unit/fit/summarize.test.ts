@@ -20,8 +20,10 @@ describe('summarizeVerdicts', () => {
   it('writes a mixed cluster as one line per cause, most-excluding first', () => {
     const lines = summarize(pod, [...gpu, ...pool], bound)
     expect(lines.map((l) => [l.category, l.nodes.length])).toEqual([['insufficient-resources', 12], ['taint', 3]])
-    expect(lines[0]?.summary).toBe('needs memory 4Gi, best node has 1.2Gi free (node pool-a-2); 12 nodes lack memory; 9 of them fail only on resources, the other 3 are also excluded by constraints')
+    expect(lines[0]?.summary).toBe('needs memory 4Gi, best usable node has 1.2Gi free (node pool-a-2); 12 nodes lack memory; 9 of them fail only on resources, the other 3 are also excluded by constraints')
     expect(lines[0]?.details.map((d) => d.resource?.name)).toEqual(Array(12).fill('memory'))
+    expect(describeVerdicts(evaluateNodes({pod, nodes: [...gpu, ...pool], boundPods: bound})).text)
+      .toBe('9 nodes fail only on resources (more capacity would help there); 3 nodes are excluded by constraints regardless of capacity')
     expect(lines[1]).toMatchObject({
       plugin: 'TaintToleration',
       nodes: ['gpu-1', 'gpu-2', 'gpu-3'],
@@ -30,17 +32,25 @@ describe('summarizeVerdicts', () => {
     })
   })
 
+  it('names as best the roomiest node the pod could otherwise use, not a tainted one', () => {
+    const tainted = makeNode('gpu-big', {memory: '16Gi', taints: [{key: 'dedicated', value: 'gpu', effect: 'NoSchedule'}]})
+    const plain = makeNode('plain', {memory: '8Gi'})
+    const fill = [makePod('f1', {nodeName: 'gpu-big', requests: {memory: '13Gi'}}), makePod('f2', {nodeName: 'plain', requests: {memory: '7Gi'}})]
+    const lines = summarize(makePod('api', {requests: {memory: '4Gi'}}), [tainted, plain], fill)
+    expect(lines[0]?.summary).toMatch(/^needs memory 4Gi, best usable node has 1Gi free \(node plain\)/)
+  })
+
   it('says when every node fails only on resources, so scale-up would help', () => {
     const lines = summarize(makePod('big', {requests: {cpu: '4'}}), [makeNode('n1', {cpu: '1'}), makeNode('n2', {cpu: '8'})], [makePod('x', {nodeName: 'n2', requests: {cpu: '6500m'}})])
     expect(lines).toHaveLength(1)
-    expect(lines[0]?.summary).toBe('needs cpu 4, best node has 1.5 free (node n2); 2 nodes lack cpu; every node fails only on resources, so scale-up would help')
+    expect(lines[0]?.summary).toBe('needs cpu 4, best usable node has 1.5 free (node n2); 2 nodes lack cpu; every node fails only on resources, so scale-up would help')
     expect(lines[0]?.fix).toBe('add nodes (scale-up), free cpu by removing or shrinking pods, or lower the request')
     expect(describeVerdicts(evaluateNodes({pod: makePod('big', {requests: {cpu: '4'}}), nodes: [makeNode('n1', {cpu: '2'})], boundPods: []})).kind).toBe('resources-only')
   })
 
   it('says when no node is big enough', () => {
     const [line] = summarize(makePod('huge', {requests: {cpu: '16'}}), [makeNode('n1', {cpu: '4'}), makeNode('n2', {cpu: '8'})])
-    expect(line?.summary).toBe('needs cpu 16, best node has 8 free (node n2); 2 nodes lack cpu, and none has 16 allocatable (largest 8); every node fails only on resources, so scale-up would help')
+    expect(line?.summary).toBe('needs cpu 16, best usable node has 8 free (node n2); 2 nodes lack cpu, and none has 16 allocatable (largest 8); every node fails only on resources, so scale-up would help')
     expect(line?.fix).toBe('lower the cpu request, or add nodes with more than 16 cpu allocatable')
   })
 
@@ -98,6 +108,19 @@ describe('summarizeVerdicts', () => {
   it('says when spec.nodeName names a node that does not exist', () => {
     const [line] = summarize(makePod('p', {nodeName: 'ghost', phase: 'Pending'}), [makeNode('a'), makeNode('b')])
     expect(line).toMatchObject({category: 'node-name', summary: 'spec.nodeName is ghost, which is not a node of the cluster', nodes: ['a', 'b']})
+  })
+
+  it('writes full nodes and the anti-affinity of existing pods', () => {
+    const nodes = [makeNode('full', {pods: '1'}), makeNode('zoned', {labels: {zone: 'z1'}})]
+    const bound = [
+      makePod('filler', {nodeName: 'full'}),
+      makePod('db', {nodeName: 'zoned', affinity: {podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{labelSelector: {matchLabels: {app: 'web'}}, topologyKey: 'zone'}]}}}),
+    ]
+    const lines = summarize(makePod('web', {labels: {app: 'web'}}), nodes, bound)
+    expect(lines.map((l) => [l.category, l.summary])).toEqual([
+      ['too-many-pods', '1 node has reached its limit of 1 pod; it fails only on resources'],
+      ['pod-affinity-anti-affinity', '1 node is excluded by the required anti-affinity of existing pods default/db'],
+    ])
   })
 
   it('writes host port conflicts with the pods that hold the port', () => {
