@@ -47,6 +47,25 @@ export interface Cluster extends ClusterInfo {
   stop(): Promise<void>
 }
 
+/**
+ * Starts a cluster for a person at a terminal (cluster:up, demo): a failure to start exits 1
+ * with the reason; Ctrl-C stops every process, removes the state directory and exits 130.
+ */
+export async function startForTerminal(label: string): Promise<Cluster> {
+  const cluster = await startCluster().catch(err => { console.error((err as Error).message); process.exit(1) })
+  let stopping = false
+  const shutdown = async () => {
+    if (stopping) return
+    stopping = true
+    console.error(`\n${label}: stopping the cluster`)
+    await cluster.stop()
+    process.exit(130)
+  }
+  process.on('SIGINT', shutdown)
+  process.on('SIGTERM', shutdown)
+  return cluster
+}
+
 /** Creates a user (a ServiceAccount with a token) and writes a kubeconfig for it. */
 export async function addUser(c: ClusterInfo, name: string): Promise<{kubeconfig: string; username: string}> {
   const ns = 'kubectl-prod-users'

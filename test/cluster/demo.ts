@@ -4,22 +4,12 @@ import {spawnSync} from 'node:child_process'
 import {mkdirSync, symlinkSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {startCluster} from './cluster.ts'
+import {startForTerminal} from './cluster.ts'
 import {api, createNamespace, createNodePool, setNodeCondition, waitFor} from './pools.ts'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const started = Date.now()
-const cluster = await startCluster().catch(err => { console.error((err as Error).message); process.exit(1) })
-let stopping = false
-const shutdown = async () => {
-  if (stopping) return
-  stopping = true
-  console.error('\ndemo: stopping the cluster')
-  await cluster.stop()
-  process.exit(130)
-}
-process.on('SIGINT', shutdown)
-process.on('SIGTERM', shutdown)
+const cluster = await startForTerminal('demo')
 
 console.error('demo: creating node pools and workloads')
 const client = api(cluster)

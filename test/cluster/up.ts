@@ -1,7 +1,7 @@
 // npm run cluster:up [-- --nodes N] [-- --pools name:count[,name:count...]] [-- --provider eks|gke|aks|karpenter]
 // Starts the local control plane, prints the export KUBECONFIG line, keeps it up until Ctrl-C.
 import {parseArgs} from 'node:util'
-import {startCluster} from './cluster.ts'
+import {startForTerminal} from './cluster.ts'
 import {createNodePool, type Provider} from './pools.ts'
 
 const usage = 'usage: npm run cluster:up -- [--nodes N] [--pools NAME:COUNT,...] [--provider eks|gke|aks|karpenter]'
@@ -24,17 +24,7 @@ for (const spec of (values.pools ?? `pool-a:${values.nodes ?? '3'}`).split(','))
 }
 
 const started = Date.now()
-const cluster = await startCluster().catch(err => { console.error((err as Error).message); process.exit(1) })
-let stopping = false
-const shutdown = async () => {
-  if (stopping) return
-  stopping = true
-  console.error('\ncluster:up: stopping the cluster')
-  await cluster.stop()
-  process.exit(130)
-}
-process.on('SIGINT', shutdown)
-process.on('SIGTERM', shutdown)
+const cluster = await startForTerminal('cluster:up')
 for (const p of pools) if (p.count > 0) await createNodePool(cluster, {name: p.name, count: p.count, provider})
 console.error(`cluster:up: ready in ${((Date.now() - started) / 1000).toFixed(1)}s with ${pools.map(p => `${p.count} nodes in ${p.name}`).join(', ')}`)
 console.log(`export KUBECONFIG=${cluster.kubeconfig}`)

@@ -3,12 +3,12 @@ import {diagnose, isStuck} from '../../src/diagnose/why-pending.ts'
 import {renderWhyPending} from '../../src/render/why-pending.ts'
 import {makeStyle} from '../../src/render/style.ts'
 import {emptySnapshot} from '../../src/model/snapshot.ts'
-import type {Event, Node, Pod, Workload} from '../../src/model/k8s.ts'
+import type {Condition, Event, Node, Pod, Workload} from '../../src/model/k8s.ts'
 
 const now = new Date('2026-11-21T12:00:00Z')
 const ago = (s: number) => new Date(now.getTime() - s * 1000).toISOString()
 
-const node = (name: string, extra: Partial<Node['spec']> = {}, conditions = [{type: 'Ready', status: 'True', reason: 'KubeletReady'}]): Node => ({
+const node = (name: string, extra: Partial<Node['spec']> = {}, conditions: Condition[] = [{type: 'Ready', status: 'True', reason: 'KubeletReady'}]): Node => ({
   kind: 'Node', metadata: {name, uid: `uid-${name}`, labels: {'kubernetes.io/hostname': name}},
   spec: {...extra}, status: {allocatable: {cpu: '2', memory: '4Gi', pods: '110'}, capacity: {cpu: '2', memory: '4Gi', pods: '110'}, conditions},
 })
