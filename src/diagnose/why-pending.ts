@@ -95,14 +95,15 @@ export function diagnose(snap: ClusterSnapshot, opts: DiagnoseOptions): WhyPendi
     }
   }
 
-  // Nodes: every node with something to say, or the one asked about.
+  // Nodes are cluster-scoped: listed on their own for a whole-cluster question or when asked
+  // about; a namespaced question sees them only as causes of its pods.
   const nodes: NodeItem[] = []
-  for (const node of snap.nodes) {
+  const listNodes = target.kind === 'node' || (target.kind === 'all' && !snap.namespace)
+  for (const node of listNodes ? snap.nodes : []) {
     if (target.kind === 'node' && node.metadata.name !== target.name) continue
     const item = explainNodeOnce(node)
     if (target.kind === 'node' || item.causes.length > 0) nodes.push(item)
   }
-  if (target.kind !== 'all' && target.kind !== 'node') nodes.length = 0
 
   items.sort((a, b) => (a.owner?.name ?? a.object.name).localeCompare(b.owner?.name ?? b.object.name) || a.object.name.localeCompare(b.object.name))
   nodes.sort((a, b) => a.name.localeCompare(b.name))

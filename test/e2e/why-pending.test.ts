@@ -97,6 +97,8 @@ beforeAll(async () => {
     const events = (await client.get(`/api/v1/namespaces/${quotaNs}/events`)).items
     return events.some((e: any) => e.reason === 'FailedCreate' && /exceeded quota/.test(e.message))
   }, 60_000, 'a FailedCreate for the quota', 1000)
+  // A pod no scheduler has touched is given a few seconds before its scheduler is called missing.
+  await waitFor(async () => Date.now() - Date.parse((await client.get(`${pods}/custom-sched`)).metadata.creationTimestamp) > 16_000, 30_000, 'custom-sched to be older than the grace period', 1000)
   await waitFor(async () => {
     const [sick0, sick1] = await Promise.all([client.get(`/api/v1/nodes/${pool('sick')}-0`), client.get(`/api/v1/nodes/${pool('sick')}-1`)])
     return sick0.status.conditions.some((c: any) => c.type === 'Ready' && c.status === 'False')

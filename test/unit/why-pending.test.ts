@@ -85,6 +85,14 @@ describe('diagnose', () => {
     expect(text).toContain('Node n4  Ready=False')
     expect(text).not.toContain('\u001b[')
   })
+  it('lists nodes on their own only for a whole-cluster question', () => {
+    const snap = snapshot()
+    snap.namespace = 'other'
+    const r = diagnose(snap, {target: {kind: 'all'}, now})
+    expect(r.nodes).toEqual([])
+    expect(r.items).toEqual([])
+    expect(isStuck(r)).toBe(false)
+  })
   it('is not stuck when nothing is', () => {
     const snap = snapshot()
     snap.pods = []

@@ -10,7 +10,7 @@ import {cleanMessage, lastSeen, reporter, type EventIndex} from '../../model/eve
 const KUEUE_GATE = 'kueue.x-k8s.io/admission'
 const RECENT_MS = 60 * 60_000 // the API server's default event TTL
 const LEASE_SKEW_MS = 10_000 // listing leases and stamping the snapshot are not simultaneous
-const YOUNG_MS = 30_000 // a new pod has neither a condition nor events yet
+const YOUNG_MS = 15_000 // a new pod has neither a condition nor events yet; a running scheduler tries it within seconds
 const TERMINATING_VICTIM = 'not eligible due to a terminating pod on the nominated node'
 
 export interface GateVerdict {
