@@ -96,7 +96,8 @@ export async function connect(config: ResolvedConfig, opts: ClientOptions): Prom
           ...base.headers, ...extraHeaders, accept: 'application/json', 'user-agent': 'kubectl-prod',
           ...(payload !== undefined ? {'content-type': init.contentType ?? 'application/json', 'content-length': Buffer.byteLength(payload)} : {}),
         },
-        signal: opts.signal,
+        // One bound for the whole request (connect, TLS, headers, body), as --request-timeout means.
+        signal: opts.requestTimeoutMs > 0 ? AbortSignal.any([AbortSignal.timeout(opts.requestTimeoutMs), ...(opts.signal ? [opts.signal] : [])]) : opts.signal,
       }, res => {
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
@@ -106,12 +107,11 @@ export async function connect(config: ResolvedConfig, opts: ClientOptions): Prom
         })
         res.on('error', reject)
       })
-      if (opts.requestTimeoutMs > 0) {
-        req.setTimeout(opts.requestTimeoutMs, () => req.destroy(Object.assign(new Error(`no answer within ${opts.requestTimeoutMs}ms`), {code: 'ETIMEDOUT'})))
-      }
       req.on('error', err => {
-        if (opts.verbose > 0) process.stderr.write(`${method} ${target.href} failed in ${Date.now() - started} milliseconds: ${(err as Error).message}\n`)
-        reject(err)
+        const timedOut = (err as Error).name === 'AbortError' && !opts.signal?.aborted
+        const e = timedOut ? Object.assign(new Error(`no answer within ${opts.requestTimeoutMs}ms`), {code: 'ETIMEDOUT'}) : err
+        if (opts.verbose > 0) process.stderr.write(`${method} ${target.href} failed in ${Date.now() - started} milliseconds: ${e.message}\n`)
+        reject(e)
       })
       req.end(payload)
     })
@@ -135,7 +135,9 @@ export async function connect(config: ResolvedConfig, opts: ClientOptions): Prom
         failure = {error: err as NodeJS.ErrnoException}
       }
       const wait = failure.retryAfter ? failure.retryAfter * 1000 : Math.min(200 * 2 ** (attempt - 1), 3000)
-      if (attempt >= attempts || !isRetryable(failure, method) || Date.now() + wait > deadline) {
+      // A refused connection is tried once more (an API server restarting), not four times.
+      const refused = failure.error?.code === 'ECONNREFUSED'
+      if (attempt >= (refused ? Math.min(2, attempts) : attempts) || !isRetryable(failure, method) || Date.now() + wait > deadline) {
         throw toClusterError(failure, {method, path, server: config.server})
       }
       await sleep(wait, opts.signal)
