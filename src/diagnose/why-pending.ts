@@ -62,7 +62,7 @@ export function diagnose(snap: ClusterSnapshot, opts: DiagnoseOptions): WhyPendi
         const autoscaler = checkAutoscaler(pod, events, now)
         const preemption = checkPreemption(pod, events)
         const scheduling = causes.some(c => c.category === 'scheduler-missing') ? [] : explainScheduling(pod, ctx, volume.causes)
-        causes.push(...scheduling, ...volume.causes, ...autoscaler.causes, ...preemption.causes)
+        causes.push(...(scheduling.length ? scheduling : volume.causes), ...autoscaler.causes, ...preemption.causes)
         waiting = volume.waiting || autoscaler.waiting || preemption.waiting
       }
     } else {

@@ -93,6 +93,36 @@ describe('diagnose', () => {
     expect(r.items).toEqual([])
     expect(isStuck(r)).toBe(false)
   })
+  it('leads with the cause that alone blocks the most nodes: a GPU pod aimed at a tainted pool', () => {
+    const snap = snapshot()
+    const gpuNode = (name: string): Node => ({...node(name, {taints: [{key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule'}]}), metadata: {name, uid: name, labels: {pool: 'gpu'}}})
+    snap.nodes = [gpuNode('g1'), gpuNode('g2'), node('n2'), node('n3'), node('n5')]
+    snap.nodes.forEach(n => { if (n.metadata.labels?.pool === 'gpu') n.status!.allocatable!['nvidia.com/gpu'] = '1' })
+    const trainer = webPod('trainer-1')
+    trainer.spec = {nodeSelector: {pool: 'gpu'}, containers: [{name: 't', resources: {requests: {'nvidia.com/gpu': '1'}}}]}
+    trainer.metadata.labels = {}
+    trainer.status!.conditions![0]!.message = '0/5 nodes are available: 2 node(s) had untolerated taint(s), 3 node(s) didn\'t match Pod\'s node affinity/selector. preemption: 0/5 nodes are available: 5 Preemption is not helpful for scheduling.'
+    snap.pods = [trainer]
+    const r = diagnose(snap, {target: {kind: 'all'}, now})
+    const causes = r.items[0]!.causes
+    expect(causes[0]!.category).toBe('taint')
+    expect(causes[0]!.summary).toContain('(the only obstacle on 2 nodes)')
+    expect(causes.map(c => c.category)).toContain('node-affinity-selector')
+  })
+  it('leads with an unbound claim when the scheduler rejected the pod before looking at nodes', () => {
+    const snap = snapshot()
+    const db = webPod('db-1')
+    db.metadata.labels = {}
+    db.spec = {containers: [{name: 'db'}], volumes: [{name: 'd', persistentVolumeClaim: {claimName: 'data'}}]}
+    db.status!.conditions![0]!.message = '0/4 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.'
+    snap.pods = [db]
+    snap.pvcs = [{kind: 'PersistentVolumeClaim', metadata: {name: 'data', namespace: 'shop', uid: 'pvc'}, spec: {accessModes: ['ReadWriteOnce']}, status: {phase: 'Pending'}}]
+    const r = diagnose(snap, {target: {kind: 'all'}, now})
+    const causes = r.items[0]!.causes
+    expect(causes[0]!.category).toBe('pvc-unbound')
+    expect(causes[0]!.summary).toContain('data')
+    expect(causes.some(c => /would fit the pod now/.test(c.summary))).toBe(false)
+  })
   it('is not stuck when nothing is', () => {
     const snap = snapshot()
     snap.pods = []

@@ -60,7 +60,7 @@ function containerCause(pod: Pod, spec: Container | undefined, status: Container
   const ago = seen ? `, last ${formatAge(now.getTime() - Date.parse(seen))} ago` : ''
   return {
     category: 'readiness-probe',
-    summary: `the ${kind.toLowerCase()} probe of ${who} failed ${occurrences(failure)} times${ago}: ${short(output)}`,
+    summary: `the ${kind.toLowerCase()} probe of ${who} failed ${occurrences(failure) === 1 ? 'once' : `${occurrences(failure)} times`}${ago}: ${short(output)}`,
     fix: probeFix(kind, who, output, probe?.httpGet),
     evidence: [eventEvidence(failure)],
   }

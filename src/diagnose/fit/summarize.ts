@@ -213,7 +213,7 @@ function resourceLine(g: Group, overview: VerdictOverview): Pick<FitSummaryLine,
   const tooBig = r.requested > largest
   const bestText = onlyResources > 0 ? `best usable node has ${free} free (node ${bestNode})` : `best node has ${free} free (node ${bestNode}, excluded by constraints anyway)`
   const summary = `needs ${r.name} ${want}, ${bestText}; ${nodes(n)} ${lack(n)} ${r.name}` +
-    (tooBig ? `, and none has ${want} allocatable (largest ${formatQuantity(r.name, largest)})` : '') + scope
+    (tooBig ? `, and none of them has ${want} allocatable (largest ${formatQuantity(r.name, largest)})` : '') + scope
   const fix = tooBig
     ? `lower the ${r.name} request, or add nodes with more than ${want} ${r.name} allocatable`
     : overview.kind === 'resources-only'

@@ -50,7 +50,7 @@ describe('summarizeVerdicts', () => {
 
   it('says when no node is big enough', () => {
     const [line] = summarize(makePod('huge', {requests: {cpu: '16'}}), [makeNode('n1', {cpu: '4'}), makeNode('n2', {cpu: '8'})])
-    expect(line?.summary).toBe('needs cpu 16, best usable node has 8 free (node n2); 2 nodes lack cpu, and none has 16 allocatable (largest 8); every node fails only on resources, so scale-up would help')
+    expect(line?.summary).toBe('needs cpu 16, best usable node has 8 free (node n2); 2 nodes lack cpu, and none of them has 16 allocatable (largest 8); every node fails only on resources, so scale-up would help')
     expect(line?.fix).toBe('lower the cpu request, or add nodes with more than 16 cpu allocatable')
   })
 
