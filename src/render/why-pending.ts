@@ -70,7 +70,8 @@ export function renderWhyPending(r: WhyPendingReport, o: RenderOptions): string 
     const age = g.since ? `, since ${formatAge(o.now.getTime() - Date.parse(g.since))} ago` : ''
     const status = g.status === 'NotCreated' ? 'pods not created' : `${g.items.length} pod${g.items.length === 1 ? '' : 's'} ${g.status}`
     out.push(`${s.bold(g.title)}  ${s.dim(`${status}${age}${g.waiting ? ' (an expected wait)' : ''}`)}`)
-    for (const c of g.causes) out.push(...renderCause(c, o))
+    const shown = new Set<string>()
+    for (const c of g.causes) out.push(...renderCause(c, o, shown))
     if (g.status !== 'NotCreated') {
       const names = g.items.map(i => i.object.name)
       const shown = o.details ? names : names.slice(0, 3)
@@ -80,20 +81,27 @@ export function renderWhyPending(r: WhyPendingReport, o: RenderOptions): string 
   for (const n of badNodes) {
     out.push('')
     out.push(`${s.bold(`Node ${n.name}`)}  ${s.dim(`Ready=${n.ready}`)}`)
-    for (const c of n.causes) out.push(...renderCause(c, o))
+    const shown = new Set<string>()
+    for (const c of n.causes) out.push(...renderCause(c, o, shown))
   }
   if (!o.details && r.items.some(i => i.causes.some(c => c.evidence.length))) out.push('', s.dim('Run with --details for every pod, node and the events behind each cause.'))
   return out.join('\n') + '\n' + gaps(r, s)
 }
 
-function renderCause(c: Cause, o: RenderOptions): string[] {
+/** `shown` holds the evidence already printed in this block: several causes often rest on one scheduler message. */
+function renderCause(c: Cause, o: RenderOptions, shown: Set<string>): string[] {
   const s = o.style
   const mark = c.category === 'autoscaler-scaling-up' || c.category === 'preemption' ? s.yellow('~') : s.red('x')
   const lines = [`  ${mark} ${s.cyan(c.category)}: ${c.summary}`]
   if (o.details && c.nodes?.names.length) lines.push(`      ${s.dim('nodes:')} ${c.nodes.names.join(', ')}${c.nodes.count > c.nodes.names.length ? ` and ${c.nodes.count - c.nodes.names.length} more` : ''}`)
   if (c.fix) lines.push(`      ${s.dim('fix:')} ${c.fix}`)
   if (o.details) {
-    for (const e of c.evidence) lines.push(`      ${s.dim(`${e.kind}${e.reason ? ` ${e.reason}` : ''}${e.source ? ` (${e.source})` : ''}:`)} ${oneLine(e.message ?? '')}`)
+    for (const e of c.evidence) {
+      const line = `${e.kind}${e.reason ? ` ${e.reason}` : ''}${e.source ? ` (${e.source})` : ''}: ${oneLine(e.message ?? '')}`
+      if (shown.has(line)) continue
+      shown.add(line)
+      lines.push(`      ${s.dim(line.slice(0, line.indexOf(': ') + 1))}${line.slice(line.indexOf(': ') + 1)}`)
+    }
   }
   return lines
 }

@@ -123,6 +123,11 @@ describe('diagnose', () => {
     expect(causes[0]!.summary).toContain('data')
     expect(causes.some(c => /would fit the pod now/.test(c.summary))).toBe(false)
   })
+  it('prints each piece of evidence once per group with --details', () => {
+    const text = renderWhyPending(report, {details: true, style: makeStyle(false), now, scope: 'all namespaces'})
+    expect(text.match(/Pod Unschedulable \(pod\.status\): 0\/3 nodes are available/g)).toHaveLength(1)
+    expect(text).toContain('nodes: n1')
+  })
   it('is not stuck when nothing is', () => {
     const snap = snapshot()
     snap.pods = []
