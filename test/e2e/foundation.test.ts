@@ -205,6 +205,8 @@ registerHooks({resolve(specifier, context, next) {
       const r = await runCli(args, {env: {NODE_OPTIONS: `--import=${guard}`}})
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0)
     }
+    const v = await runCli(['--version'])
+    expect(v.stdout).toMatch(/^kubectl-prod\/\d+\.\d+\.\d+ \w+-\w+ node-v\d+/)
     const loaded = await runCli(['version'], {env: {NODE_OPTIONS: `--import=${guard}`}})
     expect(loaded.code).toBe(99) // the guard really works
   })
