@@ -93,10 +93,13 @@ async function scale(): Promise<void> {
       await deploy(`run-${i}`, Math.min(perRunning, running - i * perRunning), '16Mi')
       await deploy(`stuck-${i}`, Math.min(perPending, pendingCount - i * perPending), '1Ti')
     })
+    // Polled cheaply (Deployment status, and a one-item page that says how many remain):
+    // listing 20,000 pods every few seconds would itself load the API server.
     await waitFor(async () => {
-      const pods = await client.get<{items: any[]}>('/api/v1/namespaces/bench/pods?limit=0')
-      const ready = pods.items.filter(p => p.status?.phase === 'Running').length
-      const pending = pods.items.filter(p => p.status?.conditions?.some((c: any) => c.type === 'PodScheduled' && c.reason === 'Unschedulable')).length
+      const deployments = await client.get<{items: any[]}>('/apis/apps/v1/namespaces/bench/deployments')
+      const ready = deployments.items.filter(d => d.metadata.name.startsWith('run-')).reduce((n, d) => n + (d.status?.readyReplicas ?? 0), 0)
+      const page = await client.get<{items: any[]; metadata: {remainingItemCount?: number}}>('/api/v1/namespaces/bench/pods?fieldSelector=spec.nodeName%3D&limit=1')
+      const pending = page.items.length + (page.metadata.remainingItemCount ?? 0)
       process.stderr.write(`\r  ${ready} Running, ${pending} Unschedulable after ${((Date.now() - t0) / 1000).toFixed(0)} s   `)
       return ready >= running && pending >= pendingCount
     }, 60 * 60_000, 'the pods', 5000)

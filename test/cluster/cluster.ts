@@ -3,7 +3,7 @@
 // Used by the e2e global setup, the benchmarks and the demo.
 import {spawn, execFile, type ChildProcess} from 'node:child_process'
 import {generateKeyPairSync, randomBytes} from 'node:crypto'
-import {mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, openSync, closeSync, existsSync} from 'node:fs'
+import {mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, openSync, closeSync, existsSync, appendFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
@@ -109,9 +109,12 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     await Promise.all(components.map(c => waitExit(c.process, 5000)))
     rmSync(stateDir, {recursive: true, force: true})
   }
-  // If the runner dies without calling stop, still take the children with it.
+  // If the runner exits without calling stop, still take the children with it.
   const killNow = (): void => { for (const c of components) signalGroup(c.process, 'SIGKILL'); rmSync(stateDir, {recursive: true, force: true}) }
   process.on('exit', killNow)
+  // A signal's default action or SIGKILL runs no exit handler: a watchdog outside this process
+  // kills the components' process groups and removes the state dir when this process is gone.
+  startWatchdog(stateDir)
 
   const start = (name: string, args: string[]): Component => {
     mkdirSync(join(stateDir, 'logs'), {recursive: true})
@@ -119,6 +122,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     const fd = openSync(logFile, 'a')
     const child = spawn(join(binDir, name), args, {stdio: ['ignore', fd, fd], detached: true})
     closeSync(fd)
+    if (child.pid !== undefined) appendFileSync(join(stateDir, 'pids'), `${child.pid}\n`)
     const component = {name, process: child, logFile}
     components.push(component)
     return component
@@ -208,6 +212,27 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     await stop()
     throw err
   }
+}
+
+const WATCHDOG = `
+const [parent, dir] = process.argv.slice(1)
+const {readFileSync, rmSync, existsSync} = require('node:fs')
+const alive = pid => { try { process.kill(pid, 0); return true } catch { return false } }
+const timer = setInterval(() => {
+  if (!existsSync(dir)) process.exit(0)
+  if (alive(Number(parent))) return
+  let pids = []
+  try { pids = readFileSync(dir + '/pids', 'utf8').split('\\n').filter(Boolean).map(Number) } catch {}
+  for (const pid of pids) { try { process.kill(-pid, 'SIGKILL') } catch { try { process.kill(pid, 'SIGKILL') } catch {} } }
+  rmSync(dir, {recursive: true, force: true})
+  process.exit(0)
+}, 500)
+`
+
+/** A detached process that outlives a killed runner just long enough to clean up after it. */
+function startWatchdog(stateDir: string): void {
+  const child = spawn(process.execPath, ['-e', WATCHDOG, String(process.pid), stateDir], {detached: true, stdio: 'ignore'})
+  child.unref()
 }
 
 export function kubeconfigYaml(o: {server: string; ca: string; user: string; token: string; context: string; namespace?: string}): string {

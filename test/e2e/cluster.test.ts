@@ -140,11 +140,12 @@ describe('test cluster', () => {
 })
 
 describe('cluster:up', () => {
-  it('starts a cluster, prints the KUBECONFIG line, and leaves no process or directory after Ctrl-C', async () => {
+  const isAlive = (pid: number) => { try { process.kill(pid, 0); return true } catch { return false } }
+  async function startUp(): Promise<{child: ReturnType<typeof spawn>; kubeconfig: string; pids: number[]}> {
     const child = spawn(process.execPath, [join(here, '..', 'cluster', 'up.ts'), '--nodes', '1'], {stdio: ['ignore', 'pipe', 'pipe']})
     let out = '', err = ''
-    child.stdout.on('data', d => { out += d })
-    child.stderr.on('data', d => { err += d })
+    child.stdout!.on('data', d => { out += d })
+    child.stderr!.on('data', d => { err += d })
     await waitFor(async () => /pids [\d ]+/.test(err) || child.exitCode !== null, 150_000, 'cluster:up to be ready')
     expect(child.exitCode, err).toBeNull()
     const kubeconfig = /export KUBECONFIG=(\S+)/.exec(out)?.[1]
@@ -152,11 +153,21 @@ describe('cluster:up', () => {
     expect(existsSync(kubeconfig!)).toBe(true)
     const pids = /pids ([\d ]+)/.exec(err)![1]!.trim().split(' ').map(Number)
     expect(pids.length).toBe(5)
+    return {child, kubeconfig: kubeconfig!, pids}
+  }
+
+  it('starts a cluster, prints the KUBECONFIG line, and leaves no process or directory after Ctrl-C', async () => {
+    const {child, kubeconfig, pids} = await startUp()
     child.kill('SIGINT')
     const code = await new Promise<number | null>(res => child.on('close', c => res(c)))
     expect(code).toBe(130)
-    const alive = pids.filter(pid => { try { process.kill(pid, 0); return true } catch { return false } })
-    expect(alive).toEqual([])
-    expect(existsSync(kubeconfig!)).toBe(false)
+    expect(pids.filter(isAlive)).toEqual([])
+    expect(existsSync(kubeconfig)).toBe(false)
+  }, 200_000)
+
+  it('leaves no process or directory when the runner is killed outright', async () => {
+    const {child, kubeconfig, pids} = await startUp()
+    child.kill('SIGKILL')
+    await waitFor(async () => pids.every(p => !isAlive(p)) && !existsSync(kubeconfig), 10_000, 'the watchdog to clean up')
   }, 200_000)
 })
