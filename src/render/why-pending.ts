@@ -110,7 +110,7 @@ function headline(causes: Cause[]): string {
   const first = causes[0]
   if (!first) return 'no cause found'
   const more = causes.length > 1 ? ` +${causes.length - 1}` : ''
-  return `${first.category}: ${truncate(first.summary, 90)}${more}`
+  return `${first.category}: ${truncate(first.summary.replace(/ \(the only obstacle on \d+ nodes?\)$/, ''), 90)}${more}`
 }
 
 function shortName(g: ItemGroup): string {
@@ -121,8 +121,11 @@ function gaps(r: WhyPendingReport & {gaps?: string[]}, s: Style): string {
   return r.gaps?.length ? s.dim(`note: not read: ${r.gaps.join('; ')}; answers that needed them may be incomplete.`) + '\n' : ''
 }
 
+/** Cut at a word boundary, so a headline never ends inside a name or a number. */
 function truncate(s: string, n: number): string {
-  return s.length > n ? s.slice(0, n - 1) + '…' : s
+  if (s.length <= n) return s
+  const cut = s.lastIndexOf(' ', n - 1)
+  return `${s.slice(0, cut > n / 2 ? cut : n - 1).replace(/[;,:]$/, '')}…`
 }
 
 function oneLine(s: string): string {

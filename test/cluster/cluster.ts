@@ -195,7 +195,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     const kwok = start('kwok', [
       `--kubeconfig=${kubeconfig}`, '--manage-nodes-with-label-selector=kwok.x-k8s.io/node=fake',
       '--node-lease-duration-seconds=40', '--cidr=10.244.0.0/16', '--node-ip=10.0.0.1',
-      ...['node-initialize', 'node-heartbeat', 'node-condition', 'pod-ready', 'pod-unready', 'pod-crashloop',
+      ...['kwok-options', 'node-initialize', 'node-heartbeat', 'node-condition', 'pod-ready', 'pod-unready', 'pod-crashloop',
         'pod-image-pull', 'pod-complete', 'pod-delete', 'pod-delete-graceful'].map(s => `--config=${join(stages, s + '.yaml')}`),
     ])
     await waitReady(scheduler, async () => (await httpsGet(`https://127.0.0.1:${schedPort}/readyz`)) === 'ok', 'waiting for /readyz')

@@ -40,7 +40,9 @@ export interface Api {
   patch<T = any>(path: string, body: unknown, type?: 'merge' | 'strategic' | 'json'): Promise<T>
   del(path: string): Promise<void>
   /** Raw response, for tests that look at status codes (eviction 429, RBAC 403). */
-  raw(method: string, path: string, body?: unknown, contentType?: string): Promise<{status: number; body: any}>
+  raw(method: string, path: string, body?: unknown, contentType?: string, accept?: string): Promise<{status: number; body: any}>
+  /** How many objects a list (with selectors) holds, read as metadata only, page by page. */
+  count(path: string): Promise<number>
 }
 
 /** A REST client with the admin identity of the cluster (or of another kubeconfig). */
@@ -50,12 +52,12 @@ export function api(cluster: Cluster, kubeconfig = cluster.kubeconfig): Api {
   const caFile = /certificate-authority: (\S+)/.exec(text)?.[1]
   const ca = caFile ? readFileSync(caFile) : undefined
   const base = new URL(cluster.server)
-  const raw = (method: string, path: string, body?: unknown, contentType = 'application/json') =>
+  const raw = (method: string, path: string, body?: unknown, contentType = 'application/json', accept = 'application/json') =>
     new Promise<{status: number; body: any}>((res, rej) => {
       const payload = body === undefined ? undefined : JSON.stringify(body)
       const req = request({
         host: base.hostname, port: base.port, path, method, ca, agent: keepAlive,
-        headers: {authorization: `Bearer ${token}`, accept: 'application/json', ...(payload ? {'content-type': contentType, 'content-length': Buffer.byteLength(payload)} : {})},
+        headers: {authorization: `Bearer ${token}`, accept, ...(payload ? {'content-type': contentType, 'content-length': Buffer.byteLength(payload)} : {})},
       }, r => {
         const chunks: Buffer[] = []
         r.on('data', d => chunks.push(d))
@@ -81,6 +83,18 @@ export function api(cluster: Cluster, kubeconfig = cluster.kubeconfig): Api {
     patch: (p, b, t = 'merge') => ok('PATCH', p, b, types[t]),
     del: async p => { await ok('DELETE', p) },
     raw,
+    count: async p => {
+      let n = 0
+      let next = ''
+      do {
+        const sep = p.includes('?') ? '&' : '?'
+        const r = await raw('GET', `${p}${sep}limit=5000${next ? `&continue=${encodeURIComponent(next)}` : ''}`, undefined, undefined, 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1')
+        if (r.status !== 200) throw new Error(`GET ${p}: ${r.status}`)
+        n += r.body.items?.length ?? 0
+        next = r.body.metadata?.continue ?? ''
+      } while (next)
+      return n
+    },
   }
 }
 

@@ -1,10 +1,10 @@
 // The plugin shell, run as a user runs it: kubeconfig handling, output, errors, exit codes.
 import {spawn} from 'node:child_process'
-import {readFileSync, writeFileSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:net'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {addUser, kubectl, kubeconfigYaml} from '../cluster/cluster.ts'
-import {api, createNodePool, deleteNodePool} from '../cluster/pools.ts'
+import {createNodePool, deleteNodePool} from '../cluster/pools.ts'
 import {BIN, clusterInfo, runCli, tempFile, uniqueName} from './helpers.ts'
 
 const info = clusterInfo()
@@ -224,4 +224,3 @@ registerHooks({resolve(specifier, context, next) {
   })
 })
 
-export {api, writeFileSync}

@@ -253,6 +253,33 @@ describe('why-pending, one target at a time', () => {
     expect(r.code).toBe(2)
     expect(r.stderr.trim()).toMatch(/^error: pod "no-such-pod" not found in namespace/)
   })
+  it('offers a searchable pick list in a terminal and shows the workload chosen', async () => {
+    const {spawnSync} = await import('node:child_process')
+    const {BIN} = await import('./helpers.ts')
+    const session = uniqueName('pick')
+    const capture = () => spawnSync('tmux', ['capture-pane', '-p', '-t', session], {encoding: 'utf8'}).stdout
+    const script = `env -u CI NO_COLOR=1 KUBECONFIG=${userKubeconfig} ${process.execPath} ${BIN} why-pending -n ${ns}; echo EXIT=$?; sleep 60`
+    expect(spawnSync('tmux', ['new-session', '-d', '-s', session, '-x', '220', '-y', '60', script]).status).toBe(0)
+    try {
+      await waitFor(async () => capture().includes('Which workload?'), 30_000, 'the pick list')
+      spawnSync('tmux', ['send-keys', '-t', session, '-l', 'cpu-hog'])
+      await waitFor(async () => !capture().includes('mem-hog'), 10_000, 'the list to filter')
+      spawnSync('tmux', ['send-keys', '-t', session, 'Enter'])
+      await waitFor(async () => capture().includes('EXIT='), 30_000, 'the answer')
+      const screen = capture()
+      expect(screen).toContain(`Deployment ${ns}/cpu-hog`)
+      expect(screen).toContain('insufficient-resources')
+      expect(screen).not.toContain(`Deployment ${ns}/mem-hog`)
+      expect(screen).toContain('EXIT=1')
+    } finally {
+      spawnSync('tmux', ['kill-session', '-t', session])
+    }
+  })
+  it('never prompts without a terminal', async () => {
+    const r = await runCli(['why-pending', '-n', ns], {env: {KUBECONFIG: userKubeconfig}})
+    expect(r.stderr).not.toContain('Which workload?')
+    expect(r.stdout).toContain(`Deployment ${ns}/mem-hog`)
+  })
   it('answers the same offline from a kubectl dump', async () => {
     const json = await kubectl(info, ['get', 'pods,events,nodes,pvc,pv,storageclasses,replicasets,deployments,resourcequotas', '-A', '-o', 'json'])
     const {tempFile} = await import('./helpers.ts')

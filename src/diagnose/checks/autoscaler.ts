@@ -1,7 +1,8 @@
 import type {Event, Pod} from '../../model/k8s.js'
-import type {Cause, Evidence} from '../../model/report.js'
+import type {Cause} from '../../model/report.js'
 import {cleanMessage, lastSeen, reporter, type EventIndex} from '../../model/events.js'
 import {formatAge} from './readiness.js'
+import {short, eventEvidence} from './evidence.js'
 
 // Pod events from node autoscalers. cluster-autoscaler: processors/status/eventing_scale_up_processor.go
 // (TriggeredScaleUp "pod triggered scale-up: %v", NotTriggerScaleUp "pod didn't trigger scale-up: %s").
@@ -42,14 +43,14 @@ export function checkAutoscaler(pod: Pod, events: EventIndex, now: Date): Autosc
     const pools = [...text.matchAll(/nodepool "([^"]+)"/g)].map(m => m[1])
     causes.push({
       category: 'autoscaler-no-scale-up',
-      summary: `Karpenter cannot launch a node for the pod: ${short(text)}`,
+      summary: `Karpenter cannot launch a node for the pod: ${short(text, 300)}`,
       fix: pools.length > 0 ? `change NodePool ${[...new Set(pools)].join(', ')} (requirements, limits, instance types) or the pod's requirements so one instance type fits` : `add or change a Karpenter NodePool whose requirements and limits fit the pod`,
       evidence: [eventEvidence(karpenter)],
     })
   }
   const fargate = podEvents.find(e => e.reason === 'FailedScheduling' && reporter(e).includes('fargate'))
   if (fargate) {
-    causes.push({category: 'other', summary: `EKS Fargate will not run the pod: ${short(cleanMessage(fargate))}`, fix: `change the pod to fit Fargate's limits or its Fargate profile as the message says, then recreate it (fargate-scheduler does not retry)`, evidence: [eventEvidence(fargate)]})
+    causes.push({category: 'other', summary: `EKS Fargate will not run the pod: ${short(cleanMessage(fargate), 300)}`, fix: `change the pod to fit Fargate's limits or its Fargate profile as the message says, then recreate it (fargate-scheduler does not retry)`, evidence: [eventEvidence(fargate)]})
   }
   return {causes, waiting}
 }
@@ -109,11 +110,4 @@ function isKarpenter(e: Event): boolean {
   return reporter(e).toLowerCase().includes('karpenter')
 }
 
-function short(text: string, max = 300): string {
-  const line = text.replace(/\s+/g, ' ').trim()
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line
-}
 
-function eventEvidence(e: Event): Evidence {
-  return {kind: 'Event', reason: e.reason, message: cleanMessage(e), source: reporter(e)}
-}

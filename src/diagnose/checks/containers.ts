@@ -1,6 +1,7 @@
 import type {Container, ContainerStatus, Event, Pod} from '../../model/k8s.js'
 import type {Cause, Evidence} from '../../model/report.js'
-import {cleanMessage, reporter, type EventIndex} from '../../model/events.js'
+import {cleanMessage, type EventIndex} from '../../model/events.js'
+import {short, eventEvidence} from './evidence.js'
 
 // Pods bound to a node whose containers do not start: image pulls, container config,
 // crash loops, init containers, volume mounts and the pod sandbox (CNI).
@@ -233,10 +234,6 @@ function objectKind(word: string): string {
   return word.toLowerCase() === 'configmap' ? 'ConfigMap' : 'Secret'
 }
 
-function short(text: string, max = 240): string {
-  const line = text.replace(/\s+/g, ' ').trim()
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line
-}
 
 function containerEvidence(status: ContainerStatus): Evidence {
   const waiting = status.state?.waiting
@@ -249,6 +246,3 @@ function containerEvidence(status: ContainerStatus): Evidence {
   }
 }
 
-function eventEvidence(e: Event): Evidence {
-  return {kind: 'Event', reason: e.reason, message: cleanMessage(e), source: reporter(e)}
-}

@@ -2,6 +2,7 @@ import type {Condition, Event, Node, Taint} from '../../model/k8s.js'
 import type {Cause, CauseCategory, Evidence} from '../../model/report.js'
 import {EventIndex, cleanMessage, reporter} from '../../model/events.js'
 import {formatAge} from './readiness.js'
+import {conditionEvidence} from './evidence.js'
 
 // One explanation per node. Condition texts: pkg/kubelet/nodestatus/setters.go, pkg/kubelet/kubelet.go
 // (runtime state), pkg/controller/nodelifecycle/node_lifecycle_controller.go (NodeStatusUnknown).
@@ -67,11 +68,11 @@ export function explainNode(node: Node, events: EventIndex | Event[], now: Date)
     if (c.status !== 'True') continue // Unknown pressure comes with NodeStatusUnknown, reported once above
     const pressure = PRESSURE[c.type]
     if (pressure) {
-      add(c.type, {category: 'node-pressure', summary: `node ${name} is under ${pressure.what}${since(c)}: ${c.message ?? c.reason ?? ''}`, fix: pressure.fix.replace('%s', name), evidence: [conditionEvidence(c), ...newest(nodeEvents, pressure.events)]})
+      add(c.type, {category: 'node-pressure', summary: `node ${name} is under ${pressure.what}${since(c)}: ${c.message ?? c.reason ?? ''}`, fix: pressure.fix.replace('%s', name), evidence: [conditionEvidence(c, 'node.status'), ...newest(nodeEvents, pressure.events)]})
     } else if (c.type === 'NetworkUnavailable') {
-      add(c.type, {category: 'sandbox-network', summary: `the network of node ${name} is not configured${since(c)}: ${c.reason ?? ''} ${c.message ?? ''}`.trim(), fix: `check the CNI pod on node ${name}, or the cloud route controller if the cluster uses cloud routes`, evidence: [conditionEvidence(c)]})
+      add(c.type, {category: 'sandbox-network', summary: `the network of node ${name} is not configured${since(c)}: ${c.reason ?? ''} ${c.message ?? ''}`.trim(), fix: `check the CNI pod on node ${name}, or the cloud route controller if the cluster uses cloud routes`, evidence: [conditionEvidence(c, 'node.status')]})
     } else if (PROBLEMS[c.type]) {
-      add(c.type, {category: 'other', summary: `node-problem-detector reports ${c.type} on node ${name}${since(c)}: ${c.reason ?? ''} ${c.message ?? ''}`.trim(), fix: PROBLEMS[c.type]!.replace('%s', name), evidence: [conditionEvidence(c)]})
+      add(c.type, {category: 'other', summary: `node-problem-detector reports ${c.type} on node ${name}${since(c)}: ${c.reason ?? ''} ${c.message ?? ''}`.trim(), fix: PROBLEMS[c.type]!.replace('%s', name), evidence: [conditionEvidence(c, 'node.status')]})
     }
   }
   if (node.spec?.unschedulable) {
@@ -88,10 +89,10 @@ export function explainNode(node: Node, events: EventIndex | Event[], now: Date)
 }
 
 function notReadyCauses(name: string, node: Node, ready: Condition, conditions: Condition[], since: string): Cause[] {
-  const evidence = [conditionEvidence(ready)]
+  const evidence = [conditionEvidence(ready, 'node.status')]
   if (ready.reason === 'NodeStatusUnknown' || (ready.status === 'Unknown' && ready.reason !== 'NodeStatusNeverUpdated')) {
     // The node lifecycle controller sets every kubelet-owned condition to Unknown at once: one cause, all as evidence.
-    evidence.push(...conditions.filter(c => c !== ready && c.reason === 'NodeStatusUnknown').map(conditionEvidence))
+    evidence.push(...conditions.filter(c => c !== ready && c.reason === 'NodeStatusUnknown').map(c => conditionEvidence(c, 'node.status')))
     const heartbeat = ready.lastHeartbeatTime ? `; last heartbeat ${ready.lastHeartbeatTime}` : ''
     return [{category: 'node-not-ready', summary: `the kubelet on node ${name} stopped posting node status${since}${heartbeat}`, fix: `check that node ${name} is powered on, that its kubelet runs and that it can reach the API server`, evidence}]
   }
@@ -174,9 +175,6 @@ function newest(nodeEvents: Event[], reasons: string[]): Evidence[] {
   })
 }
 
-function conditionEvidence(c: Condition): Evidence {
-  return {kind: 'Condition', reason: `${c.type}=${c.status}${c.reason ? ` ${c.reason}` : ''}`, message: c.message, source: 'node.status'}
-}
 
 function taintEvidence(t: Taint): Evidence {
   return {kind: 'Taint', reason: t.key, message: `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`, source: 'node.spec'}

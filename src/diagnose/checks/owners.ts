@@ -1,7 +1,8 @@
-import type {Event, KubeObject, OwnerReference, ResourceQuota, Workload} from '../../model/k8s.js'
+import type {KubeObject, OwnerReference, ResourceQuota, Workload} from '../../model/k8s.js'
 import type {Cause, Evidence, ReportItem} from '../../model/report.js'
 import type {ClusterSnapshot} from '../../model/snapshot.js'
-import {cleanMessage, firstSeen, reporter, type EventIndex} from '../../model/events.js'
+import {cleanMessage, firstSeen, type EventIndex} from '../../model/events.js'
+import {short, eventEvidence} from './evidence.js'
 
 // Workloads whose pods were never created: the controller's FailedCreate event
 // ("Error creating: %v", pkg/controller/controller_utils.go; StatefulSets write
@@ -190,11 +191,4 @@ function item(w: Workload, owner: {kind: string; name: string}, causes: Cause[],
   }
 }
 
-function short(text: string, max = 240): string {
-  const line = text.replace(/\s+/g, ' ').trim()
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line
-}
 
-function eventEvidence(e: Event): Evidence {
-  return {kind: 'Event', reason: e.reason, message: cleanMessage(e), source: reporter(e)}
-}

@@ -1,6 +1,7 @@
 import type {Container, ContainerStatus, Event, Pod} from '../../model/k8s.js'
-import type {Cause, Evidence} from '../../model/report.js'
-import {cleanMessage, lastSeen, occurrences, reporter, type EventIndex} from '../../model/events.js'
+import type {Cause} from '../../model/report.js'
+import {cleanMessage, lastSeen, occurrences, type EventIndex} from '../../model/events.js'
+import {short, eventEvidence, conditionEvidence} from './evidence.js'
 
 // Running but not Ready. The kubelet writes probe failures as Unhealthy events
 // "%s probe failed: %s" / "%s probe errored: %v" (pkg/kubelet/prober/prober.go) and the
@@ -27,7 +28,7 @@ export function checkReadiness(pod: Pod, events: EventIndex, now: Date): Cause[]
       category: 'node-not-ready',
       summary: `every container reports ready but the pod is marked NotReady; its node ${pod.spec.nodeName} is probably not ready`,
       fix: `look at node ${pod.spec.nodeName} (kubectl describe node ${pod.spec.nodeName}); its pods are evicted after their not-ready toleration expires`,
-      evidence: [conditionEvidence(ready)],
+      evidence: [conditionEvidence(ready, 'pod.status')],
     })
   }
   return causes
@@ -91,7 +92,7 @@ function gateCauses(pod: Pod): Cause[] {
       fix: /^target-health\.(alb\.ingress|elbv2)\.k8s\.aws\//.test(conditionType)
         ? `check the AWS Load Balancer Controller and the target group health of this pod; it sets ${conditionType} when the target is healthy`
         : `check the controller that sets condition ${conditionType} on the pod; the pod is Ready only when it is True`,
-      evidence: [...(condition ? [conditionEvidence(condition)] : []), ...(ready?.reason === 'ReadinessGatesNotReady' ? [conditionEvidence(ready)] : [])],
+      evidence: [...(condition ? [conditionEvidence(condition, 'pod.status')] : []), ...(ready?.reason === 'ReadinessGatesNotReady' ? [conditionEvidence(ready, 'pod.status')] : [])],
     })
   }
   return causes
@@ -106,15 +107,5 @@ export function formatAge(ms: number): string {
   return `${Math.floor(s / 86400)}d${Math.floor((s % 86400) / 3600) || ''}${s % 86400 >= 3600 ? 'h' : ''}`
 }
 
-function short(text: string, max = 240): string {
-  const line = text.replace(/\s+/g, ' ').trim()
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line
-}
 
-function conditionEvidence(c: {type: string; status: string; reason?: string; message?: string}): Evidence {
-  return {kind: 'Condition', reason: `${c.type}=${c.status}${c.reason ? ` ${c.reason}` : ''}`, message: c.message, source: 'pod.status'}
-}
 
-function eventEvidence(e: Event): Evidence {
-  return {kind: 'Event', reason: e.reason, message: cleanMessage(e), source: reporter(e)}
-}

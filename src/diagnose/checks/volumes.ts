@@ -2,6 +2,7 @@ import type {Event, Node, NodeSelectorRequirement, NodeSelectorTerm, PersistentV
 import type {Cause, Evidence} from '../../model/report.js'
 import type {ClusterSnapshot} from '../../model/snapshot.js'
 import {cleanMessage, firstSeen, occurrences, reporter, type EventIndex} from '../../model/events.js'
+import {eventEvidence, short} from './evidence.js'
 
 // The claims of a Pending pod. PVC event texts are the PV controller's
 // (pkg/controller/volume/persistentvolume/pv_controller.go) and the external provisioners'.
@@ -197,11 +198,4 @@ function claimEvidence(pvc: PersistentVolumeClaim): Evidence {
   return {kind: 'PersistentVolumeClaim', reason: pvc.status?.phase ?? 'Pending', message: `${pvc.metadata.name}: storageClassName ${className === '' ? '""' : className ?? 'unset'}`, source: 'computed'}
 }
 
-function short(text: string, max = 240): string {
-  const line = text.replace(/\s+/g, ' ').trim()
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line
-}
 
-function eventEvidence(e: Event): Evidence {
-  return {kind: 'Event', reason: e.reason, message: cleanMessage(e), source: reporter(e)}
-}
