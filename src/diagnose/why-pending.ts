@@ -15,6 +15,7 @@ import {checkAutoscaler} from './checks/autoscaler.js'
 import {checkGates, checkNodeName, checkPreemption, checkSchedulerName, runningSchedulers} from './checks/pod-gates.js'
 import {explainNode} from './checks/nodes.js'
 import {prepareCluster} from './fit/index.js'
+import {podProblem} from '../model/pods.js'
 
 export interface DiagnoseOptions {
   target: Target
@@ -48,7 +49,7 @@ export function diagnose(snap: ClusterSnapshot, opts: DiagnoseOptions): WhyPendi
   const items: ReportItem[] = []
   for (const pod of snap.pods) {
     if (!inScope(pod, snap, target)) continue
-    const status = podStatus(pod)
+    const status = podProblem(pod)
     if (!status) continue
     const causes: Cause[] = []
     let waiting = false
@@ -110,17 +111,6 @@ export function diagnose(snap: ClusterSnapshot, opts: DiagnoseOptions): WhyPendi
   return {apiVersion: 'kubectl-prod/v1', kind: 'WhyPendingReport', items, nodes, summary: summarize(items, nodes)}
 }
 
-/** Pending, NotReady, or nothing to explain. */
-export function podStatus(pod: Pod): 'Pending' | 'NotReady' | undefined {
-  if (pod.metadata.deletionTimestamp) return undefined
-  const phase = pod.status?.phase
-  if (phase === 'Pending' || phase === undefined) return 'Pending'
-  if (phase === 'Running') {
-    const ready = pod.status?.conditions?.find(c => c.type === 'Ready')
-    return ready?.status === 'True' ? undefined : 'NotReady'
-  }
-  return undefined
-}
 
 function inScope(pod: Pod, snap: ClusterSnapshot, target: Target): boolean {
   if (snap.namespace && pod.metadata.namespace !== snap.namespace) return false

@@ -1,11 +1,13 @@
 import type {Kube} from './client.js'
 import {ClusterError} from '../cli/errors.js'
 
-export interface ListOptions {
+export interface ListOptions<T = unknown> {
   labelSelector?: string
   fieldSelector?: string
   /** Page size (kubectl uses 500). */
   limit?: number
+  /** Applied to each item as its page arrives, so whole pages are never all held at once. */
+  map?: (item: T) => T
 }
 
 interface ListPage<T> {
@@ -17,14 +19,14 @@ interface ListPage<T> {
  * Lists every item of a collection, page by page (limit/continue). When a continue token
  * expires (410 Gone), the list starts over, as client-go's pager does.
  */
-export async function listAll<T>(kube: Kube, path: string, opts: ListOptions = {}): Promise<T[]> {
+export async function listAll<T>(kube: Kube, path: string, opts: ListOptions<T> = {}): Promise<T[]> {
   for (let restarts = 0; ; restarts++) {
     const items: T[] = []
     let token: string | undefined
     try {
       do {
         const page = await kube.get<ListPage<T>>(path, {limit: opts.limit ?? 500, continue: token, labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector})
-        for (const item of page.items ?? []) items.push(item)
+        for (const item of page.items ?? []) items.push(opts.map ? opts.map(item) : item)
         token = page.metadata?.continue || undefined
       } while (token)
       return items

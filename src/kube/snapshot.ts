@@ -5,6 +5,7 @@ import {listAll} from './list.js'
 import {ClusterError} from '../cli/errors.js'
 import {emptySnapshot, type ClusterSnapshot} from '../model/snapshot.js'
 import type {Event, KubeObject, Pod} from '../model/k8s.js'
+import {compactPod} from '../model/pods.js'
 
 export interface CollectOptions {
   /** undefined: every namespace. */
@@ -18,6 +19,12 @@ export interface CollectOptions {
 function slim<T extends KubeObject>(items: T[]): T[] {
   for (const item of items) delete (item.metadata as {managedFields?: unknown}).managedFields
   return items
+}
+
+/** Pods with nothing to explain keep only what the analysis reads of them (see compactPod). */
+function lean(pod: Pod): Pod {
+  delete (pod.metadata as {managedFields?: unknown}).managedFields
+  return compactPod(pod)
 }
 
 const ns = (namespace: string | undefined, resource: string, group = '') => {
@@ -40,7 +47,7 @@ export async function collectSnapshot(kube: Kube, opts: CollectOptions): Promise
   }
 
   const version = kube.get<{major: string; minor: string}>('/version').then(v => `${v.major}.${v.minor.replace(/\D+$/, '')}`).catch(() => undefined)
-  const scopePods = listAll<Pod>(kube, ns(opts.namespace, 'pods'), {labelSelector: opts.labelSelector}).then(slim)
+  const scopePods = listAll<Pod>(kube, ns(opts.namespace, 'pods'), {labelSelector: opts.labelSelector, map: lean})
   const nodes = listAll<import('../model/k8s.js').Node>(kube, '/api/v1/nodes').then(slim)
   const events = listAll<Event>(kube, ns(opts.namespace, 'events')).then(slim)
   // Node events are written to the "default" namespace; a namespaced question still needs them.
@@ -57,7 +64,7 @@ export async function collectSnapshot(kube: Kube, opts: CollectOptions): Promise
   // when some pod waits for the scheduler (a whole-cluster question already has them).
   const unscheduled = pods.some(p => p.status?.phase === 'Pending' && !p.spec.nodeName)
   if (!opts.namespace && !opts.labelSelector) snap.boundPods = pods.filter(p => p.spec.nodeName)
-  else if (unscheduled) snap.boundPods = slim(await listAll<Pod>(kube, '/api/v1/pods', {fieldSelector: 'spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed'}))
+  else if (unscheduled) snap.boundPods = await listAll<Pod>(kube, '/api/v1/pods', {fieldSelector: 'spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed', map: lean})
 
   const claims = pods.some(p => p.spec.volumes?.some(v => v.persistentVolumeClaim))
   const [pvcs, pvs, classes, rs, deploys, sts, ds, jobs, quotas, leases] = await Promise.all([
