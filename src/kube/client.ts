@@ -1,13 +1,14 @@
-// The one seam to the API server. Credentials come from @kubernetes/client-node (tokens,
-// client certificates, exec plugins such as `aws eks get-token` and gke-gcloud-auth-plugin,
-// OIDC); requests are plain JSON over one keep-alive agent, so objects stay exactly as the
-// server wrote them (times as strings, as in a dump) and large lists stay cheap.
-import {KubeConfig} from '@kubernetes/client-node'
-import {Agent, request as httpsRequest, type RequestOptions} from 'node:https'
+// The one seam to the API server. Credentials come from @kubernetes/client-node's
+// authenticators (tokens, client certificates, exec plugins such as `aws eks get-token` and
+// gke-gcloud-auth-plugin, OIDC; see auth.ts); requests are plain JSON over one keep-alive
+// agent, so objects stay exactly as the server wrote them (times as strings, as in a dump)
+// and large lists stay cheap.
+import {Agent, request as httpsRequest} from 'node:https'
 import {Agent as HttpAgent, request as httpRequest} from 'node:http'
 import {ClusterError, InputError} from '../cli/errors.js'
 import type {ResolvedConfig} from './kubeconfig.js'
 import {toClusterError, isRetryable, type HttpFailure} from './errors.js'
+import {resolveCredentials} from './auth.js'
 
 export interface ClientOptions {
   /** Per-request timeout in ms; 0 means none (kubectl's --request-timeout=0). */
@@ -46,33 +47,19 @@ const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((res, rej)
 })
 
 export async function connect(config: ResolvedConfig, opts: ClientOptions): Promise<Kube> {
-  const kc = new KubeConfig()
-  try {
-    kc.loadFromString(JSON.stringify(config.doc))
-  } catch (err) {
-    throw new InputError(`kubeconfig context "${config.context}" cannot be used: ${(err as Error).message}`)
-  }
   const url = new URL(config.server)
   const isHttps = url.protocol === 'https:'
-  let base: RequestOptions = {}
+  let base: {headers: Record<string, string>; auth?: string} = {headers: {}}
   let agent: Agent | HttpAgent | undefined
 
   // Credentials are resolved once (an exec plugin runs once, not once per parallel request)
   // and again after a 401, when a short-lived token may have expired.
   const authenticate = async (): Promise<void> => {
-    const o: RequestOptions & {agent?: unknown} = {}
-    try {
-      await kc.applyToHTTPSOptions(o)
-    } catch (err) {
-      throw new ClusterError('credentials', `getting credentials for user "${config.user}" failed: ${firstLine((err as Error).message)}`, 'check the exec plugin or auth provider in your kubeconfig')
-    }
-    const proxied = Boolean(kc.getCurrentCluster()?.proxyUrl)
-    if (!agent) {
-      agent = proxied ? o.agent as Agent : isHttps
-        ? new Agent({keepAlive: true, maxSockets: 8, ca: o.ca, cert: o.cert, key: o.key, rejectUnauthorized: o.rejectUnauthorized, servername: o.servername})
-        : new HttpAgent({keepAlive: true, maxSockets: 8})
-    }
-    base = {headers: {...(o.headers as Record<string, string> ?? {})}, auth: o.auth}
+    const c = await resolveCredentials(config)
+    agent ??= c.agent ?? (isHttps
+      ? new Agent({keepAlive: true, maxSockets: 8, ...c.tls})
+      : new HttpAgent({keepAlive: true, maxSockets: 8}))
+    base = {headers: c.headers, auth: c.auth}
   }
 
   const extraHeaders: Record<string, string | string[]> = {}
@@ -99,11 +86,13 @@ export async function connect(config: ResolvedConfig, opts: ClientOptions): Prom
         // One bound for the whole request (connect, TLS, headers, body), as --request-timeout means.
         signal: opts.requestTimeoutMs > 0 ? AbortSignal.any([AbortSignal.timeout(opts.requestTimeoutMs), ...(opts.signal ? [opts.signal] : [])]) : opts.signal,
       }, res => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
+        // Decoded as it arrives: no off-heap copy of a whole page is ever made.
+        res.setEncoding('utf8')
+        let body = ''
+        res.on('data', (c: string) => { body += c })
         res.on('end', () => {
           if (opts.verbose > 0) process.stderr.write(`${method} ${target.href} ${res.statusCode} ${res.statusMessage ?? ''} in ${Date.now() - started} milliseconds\n`)
-          resolve({status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers})
+          resolve({status: res.statusCode ?? 0, body, headers: res.headers})
         })
         res.on('error', reject)
       })
@@ -154,8 +143,4 @@ export async function connect(config: ResolvedConfig, opts: ClientOptions): Prom
 
 function safeJson(s: string): unknown {
   try { return JSON.parse(s) } catch { return s }
-}
-
-function firstLine(s: string): string {
-  return s.split('\n').find(l => l.trim() !== '')?.trim() ?? s
 }

@@ -1,3 +1,5 @@
+import {setFlagsFromString} from 'node:v8'
+import {runInNewContext} from 'node:vm'
 import type {Kube} from './client.js'
 import {ClusterError} from '../cli/errors.js'
 
@@ -20,6 +22,7 @@ interface ListPage<T> {
  * expires (410 Gone), the list starts over, as client-go's pager does.
  */
 export async function listAll<T>(kube: Kube, path: string, opts: ListOptions<T> = {}): Promise<T[]> {
+  let pages = 0
   for (let restarts = 0; ; restarts++) {
     const items: T[] = []
     let token: string | undefined
@@ -28,6 +31,7 @@ export async function listAll<T>(kube: Kube, path: string, opts: ListOptions<T> 
         const page = await kube.get<ListPage<T>>(path, {limit: opts.limit ?? 500, continue: token, labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector})
         for (const item of page.items ?? []) items.push(opts.map ? opts.map(item) : item)
         token = page.metadata?.continue || undefined
+        if (token && ++pages % RECLAIM_EVERY === 0) reclaim()
       } while (token)
       return items
     } catch (err) {
@@ -35,6 +39,25 @@ export async function listAll<T>(kube: Kube, path: string, opts: ListOptions<T> 
       throw err
     }
   }
+}
+
+// Each page arrives as a megabyte or two of text that is parsed and mostly dropped. V8 puts
+// such large strings straight into old space and collects them only at a major GC, which it
+// postpones while the heap is far from its limit, so a 20,000-pod list left hundreds of
+// megabytes of dead pages behind. A full collection every few pages keeps the peak near what
+// is really kept (measured: 523 MiB before, see the README's performance section).
+const RECLAIM_EVERY = 2
+let collect: (() => void) | null | undefined
+function reclaim(): void {
+  if (collect === undefined) {
+    try {
+      setFlagsFromString('--expose-gc')
+      collect = runInNewContext('gc') as () => void
+    } catch {
+      collect = null
+    }
+  }
+  collect?.()
 }
 
 /** Runs fn over items with at most `limit` in flight. */

@@ -101,15 +101,16 @@ describe('test cluster', () => {
   it('lets a pod marked slow-delete take its termination grace period to go away', async () => {
     await client.post(`/api/v1/namespaces/${ns}/pods`, {
       metadata: {name: 'slow', labels: {'kubectl-prod.test/pod': 'slow-delete'}},
-      spec: {terminationGracePeriodSeconds: 4, nodeName: nodes[0], containers: [{name: 'app', image: 'registry.example/app:1'}]},
+      spec: {terminationGracePeriodSeconds: 5, nodeName: nodes[0], containers: [{name: 'app', image: 'registry.example/app:1'}]},
     })
     await waitFor(async () => (await client.get(`/api/v1/namespaces/${ns}/pods/slow`)).status?.phase === 'Running', 30_000, 'slow to run')
     const started = Date.now()
     await client.del(`/api/v1/namespaces/${ns}/pods/slow`)
-    await new Promise(r => setTimeout(r, 1500))
+    await new Promise(r => setTimeout(r, 2500))
     expect((await client.raw('GET', `/api/v1/namespaces/${ns}/pods/slow`)).status).toBe(200)
     await waitFor(async () => (await client.raw('GET', `/api/v1/namespaces/${ns}/pods/slow`)).status === 404, 30_000, 'slow to be gone')
-    expect(Date.now() - started).toBeGreaterThanOrEqual(3500)
+    // The deletion timestamp has whole seconds: 5 s of grace end 4 to 5 s after the delete.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3800)
   })
 
   it('returns 403 to a user with only a namespaced read role who lists a cluster-scoped resource', async () => {
