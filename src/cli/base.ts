@@ -2,7 +2,7 @@
 // where errors become one line and an exit code, and Ctrl-C handling. Nothing here loads
 // the Kubernetes client: `--help` and `--version` stay fast.
 import {Command, Flags, Errors} from '@oclif/core'
-import {CliError, ClusterError, InputError, InterruptedError, errorLine} from './errors.js'
+import {CliError, InputError, InterruptedError, errorLine} from './errors.js'
 import {ExitCode, type ExitCodeValue} from './exit-codes.js'
 import {makeStyle, shouldColor, type Style} from '../render/style.js'
 import type {Kube} from '../kube/client.js'
@@ -164,5 +164,3 @@ export function writeOut(s: string): Promise<void> {
     else process.stdout.once('drain', () => res())
   })
 }
-
-export {ClusterError}
