@@ -74,7 +74,9 @@ function residentKb(c: Cluster): number {
 
 async function scale(): Promise<void> {
   const nodeCount = Number(values.nodes), podCount = Number(values.pods), pendingCount = Number(values.pending), workloads = Number(values.workloads), runs = Number(values.runs)
-  const cluster = await startCluster({log: () => {}})
+  // A loaded 2-core control plane may read a lease late; a longer grace keeps 1,000 healthy
+  // fake nodes from being declared Unknown (which marks all their pods NotReady).
+  const cluster = await startCluster({log: () => {}, nodeMonitorGracePeriod: '60s'})
   try {
     const client = api(cluster)
     let t0 = Date.now()
@@ -111,6 +113,10 @@ async function scale(): Promise<void> {
     const env = {...process.env, KUBECONFIG: cluster.kubeconfig}
     const kubectl = join(cluster.binDir, 'kubectl')
     const fetchAll = () => ['pods', 'events', 'nodes'].map(r => time(kubectl, ['get', r, ...(r === 'nodes' ? [] : ['-A']), '-o', 'json'], env))
+    // The data must be what it claims: only the Pending pods have anything to explain.
+    const check = spawnSync(process.execPath, [BIN, 'why-pending', '-A', '-o', 'json'], {env, maxBuffer: 256 << 20, encoding: 'utf8'})
+    const summary = JSON.parse(check.stdout).summary
+    console.log(`why-pending finds: ${JSON.stringify(summary.byStatus)}`)
     const ours: {ms: number; rss: number}[] = []
     const theirs: number[] = []
     fetchAll(); time(process.execPath, [BIN, 'why-pending', '-A', '-o', 'json'], env) // warm-up
