@@ -1,6 +1,6 @@
 // Cluster building blocks for tests: node pools of kwok-managed fake nodes, labelled
 // the way each provider labels its pools, and a minimal REST client for setup work.
-import {request} from 'node:https'
+import {Agent, request} from 'node:https'
 import {readFileSync} from 'node:fs'
 import type {ClusterInfo as Cluster} from './cluster.ts'
 import {sleep} from './cluster.ts'
@@ -98,7 +98,6 @@ export function api(cluster: Cluster, kubeconfig = cluster.kubeconfig): Api {
   }
 }
 
-import {Agent} from 'node:https'
 const keepAlive = new Agent({keepAlive: true, maxSockets: 16})
 
 let nextIp = 1
