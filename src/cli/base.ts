@@ -2,8 +2,8 @@
 // where errors become one line and an exit code, and Ctrl-C handling. Nothing here loads
 // the Kubernetes client: `--help` and `--version` stay fast.
 import {Command, Flags, Errors} from '@oclif/core'
-import {CliError, InputError, InterruptedError, errorLine} from './errors.js'
-import {ExitCode, type ExitCodeValue} from './exit-codes.js'
+import {CliError, InputError, InterruptedError, errorLine} from '../model/errors.js'
+import {ExitCode, type ExitCodeValue} from '../model/exit-codes.js'
 import {makeStyle, shouldColor, type Style} from '../render/style.js'
 import type {Kube} from '../kube/client.js'
 import type {ResolvedConfig} from '../kube/kubeconfig.js'

@@ -1,7 +1,7 @@
 // When may a command ask a question? Only with a person at a terminal: stdin and stderr are
 // terminals and CI is unset. Otherwise a command that needs a decision stops and names the
 // flag that answers it.
-import {InputError} from './errors.js'
+import {InputError} from '../model/errors.js'
 
 export function isInteractive(env: NodeJS.ProcessEnv = process.env, stdin: {isTTY?: boolean} = process.stdin, stderr: {isTTY?: boolean} = process.stderr): boolean {
   return Boolean(stdin.isTTY && stderr.isTTY) && !env.CI

@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
 import {KubeCommand} from '../cli/base.js'
-import {InputError} from '../cli/errors.js'
+import {InputError} from '../model/errors.js'
 import {PERMISSIONS, clusterRoleFor} from '../cli/permissions.js'
 
 export default class Rbac extends KubeCommand {

@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 import {KubeCommand} from '../cli/base.js'
-import {InputError} from '../cli/errors.js'
-import {ExitCode} from '../cli/exit-codes.js'
+import {InputError} from '../model/errors.js'
+import {ExitCode} from '../model/exit-codes.js'
 import {isInteractive} from '../cli/tty.js'
-import type {WhyPendingReport} from '../model/report.js'
+import type {WhyPendingReport} from '../model/reports/why-pending.js'
 
 export default class WhyPending extends KubeCommand {
   static override summary = 'Explain why pods are Pending or not Ready, and why nodes are NotReady.'
@@ -34,7 +34,7 @@ Exit codes: 0 nothing is stuck, 1 something is stuck, 2 bad input, 3 cluster err
     let snap
     let scope: string
     if (flags['from-dump']) {
-      const {loadDump} = await import('../model/dump.js')
+      const {loadDump} = await import('../sources/dump.js')
       snap = loadDump(flags['from-dump'], now)
       if (flags.namespace && !flags['all-namespaces']) snap.namespace = flags.namespace
       if (flags.selector) throw new InputError('--selector cannot be used with --from-dump', 'filter the dump with kubectl get -l when making it')
@@ -58,7 +58,7 @@ Exit codes: 0 nothing is stuck, 1 something is stuck, 2 bad input, 3 cluster err
     if (this.outputFormat() === 'text' && target.kind === 'all' && isInteractive()) {
       const groups = groupItems(report.items)
       if (groups.length > 1) {
-        const {pickGroup} = await import('../cli/pick.js')
+        const {pickGroup} = await import('../cli/prompts/pick-group.js')
         const chosen = await pickGroup(groups, this.abort.signal)
         if (chosen) shown = {...report, items: chosen.items, nodes: []}
       }

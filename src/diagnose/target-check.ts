@@ -1,4 +1,4 @@
-import {InputError} from '../cli/errors.js'
+import {InputError} from '../model/errors.js'
 import type {ClusterSnapshot} from '../model/snapshot.js'
 import type {Target} from './target.js'
 

@@ -1,4 +1,4 @@
-import {InputError} from '../cli/errors.js'
+import {InputError} from '../model/errors.js'
 
 /** What the question is about: `pod/NAME`, `NAME`, `deploy/NAME`, `sts/NAME`, `job/NAME`, `node/NAME`, or everything. */
 export type Target =

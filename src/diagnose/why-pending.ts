@@ -3,10 +3,10 @@
 // pressure. Pure: a function of the snapshot, the target and the time.
 import type {ClusterSnapshot} from '../model/snapshot.js'
 import type {Node, Pod} from '../model/k8s.js'
-import type {Cause, NodeItem, ReportItem, WhyPendingReport} from '../model/report.js'
+import type {Cause, NodeItem, ReportItem, WhyPendingReport} from '../model/reports/why-pending.js'
 import {EventIndex, cleanMessage, reporter} from '../model/events.js'
 import type {Target} from './target.js'
-import {explainScheduling, type SchedulingContext} from './scheduling.js'
+import {explainScheduling, type SchedulingContext} from './checks/scheduling.js'
 import {checkContainers} from './checks/containers.js'
 import {checkReadiness} from './checks/readiness.js'
 import {checkVolumes} from './checks/volumes.js'
@@ -14,7 +14,7 @@ import {notCreatedWorkloads, topOwner} from './checks/owners.js'
 import {checkAutoscaler} from './checks/autoscaler.js'
 import {checkGates, checkNodeName, checkPreemption, checkSchedulerName, runningSchedulers} from './checks/pod-gates.js'
 import {explainNode} from './checks/nodes.js'
-import {prepareCluster} from './fit/index.js'
+import {prepareCluster} from '../scheduling/index.js'
 import {podProblem} from '../model/pods.js'
 
 export interface DiagnoseOptions {

@@ -4,7 +4,7 @@
 // auth-provider, or a cluster reached through proxy-url.
 import {readFileSync} from 'node:fs'
 import type {Agent} from 'node:https'
-import {ClusterError, InputError} from '../cli/errors.js'
+import {ClusterError, InputError} from '../model/errors.js'
 import type {ResolvedConfig} from './kubeconfig.js'
 
 export interface Credentials {

@@ -5,9 +5,9 @@
 // and large lists stay cheap.
 import {Agent, request as httpsRequest} from 'node:https'
 import {Agent as HttpAgent, request as httpRequest} from 'node:http'
-import {ClusterError, InputError} from '../cli/errors.js'
+import {ClusterError, InputError} from '../model/errors.js'
 import type {ResolvedConfig} from './kubeconfig.js'
-import {toClusterError, isRetryable, type HttpFailure} from './errors.js'
+import {toClusterError, isRetryable, type HttpFailure} from './http-errors.js'
 import {resolveCredentials} from './auth.js'
 
 export interface ClientOptions {

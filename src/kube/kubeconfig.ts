@@ -6,7 +6,7 @@ import {readFileSync, existsSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {delimiter, dirname, isAbsolute, join, resolve} from 'node:path'
 import {load as parseYaml} from 'js-yaml'
-import {InputError} from '../cli/errors.js'
+import {InputError} from '../model/errors.js'
 
 export interface ConnectionFlags {
   kubeconfig?: string

@@ -1,7 +1,7 @@
 import {setFlagsFromString} from 'node:v8'
 import {runInNewContext} from 'node:vm'
 import type {Kube} from './client.js'
-import {ClusterError} from '../cli/errors.js'
+import {ClusterError} from '../model/errors.js'
 
 export interface ListOptions<T = unknown> {
   labelSelector?: string

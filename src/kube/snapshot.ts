@@ -2,7 +2,7 @@
 // in pages, a few at a time, and nothing else is asked of the API afterwards.
 import type {Kube} from './client.js'
 import {listAll} from './list.js'
-import {ClusterError} from '../cli/errors.js'
+import {ClusterError} from '../model/errors.js'
 import {emptySnapshot, type ClusterSnapshot} from '../model/snapshot.js'
 import type {Event, KubeObject, Pod} from '../model/k8s.js'
 import {compactPod} from '../model/pods.js'

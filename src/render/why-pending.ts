@@ -1,6 +1,6 @@
 // Text for people: a one-screen summary first (pods grouped by workload and cause),
 // then one block per group; --details adds every pod, node and piece of evidence.
-import type {Cause, NodeItem, ReportItem, WhyPendingReport} from '../model/report.js'
+import type {Cause, NodeItem, ReportItem, WhyPendingReport} from '../model/reports/why-pending.js'
 import type {Style} from './style.js'
 
 export interface RenderOptions {

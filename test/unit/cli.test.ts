@@ -1,11 +1,11 @@
 import {describe, expect, it} from 'vitest'
 import {reorderArgs} from '../../src/cli/argv.ts'
 import {parseDuration} from '../../src/cli/base.ts'
-import {describeRequest, toClusterError, isRetryable} from '../../src/kube/errors.ts'
+import {describeRequest, toClusterError, isRetryable} from '../../src/kube/http-errors.ts'
 import {parseTarget} from '../../src/diagnose/target.ts'
 import {shouldColor} from '../../src/render/style.ts'
 import {isInteractive} from '../../src/cli/tty.ts'
-import {errorLine, InputError} from '../../src/cli/errors.ts'
+import {errorLine, InputError} from '../../src/model/errors.ts'
 
 describe('reorderArgs', () => {
   it('moves kubectl-style flags placed before the command after it', () => {

@@ -1,5 +1,5 @@
 import type {Event, Pod} from '../../model/k8s.js'
-import type {Cause} from '../../model/report.js'
+import type {Cause} from '../../model/reports/why-pending.js'
 import {cleanMessage, lastSeen, reporter, type EventIndex} from '../../model/events.js'
 import {formatAge} from './readiness.js'
 import {short, eventEvidence} from './evidence.js'

@@ -1,5 +1,5 @@
 import type {Container, ContainerStatus, Event, Pod} from '../../model/k8s.js'
-import type {Cause, Evidence} from '../../model/report.js'
+import type {Cause, Evidence} from '../../model/reports/why-pending.js'
 import {cleanMessage, type EventIndex} from '../../model/events.js'
 import {short, eventEvidence} from './evidence.js'
 

@@ -1,6 +1,6 @@
 // Small helpers shared by the checks: how raw texts become evidence and one-line summaries.
 import type {Condition, Event} from '../../model/k8s.js'
-import type {Evidence} from '../../model/report.js'
+import type {Evidence} from '../../model/reports/why-pending.js'
 import {cleanMessage, reporter} from '../../model/events.js'
 
 /** One line, at most `max` characters: messages quoted in summaries stay readable. */

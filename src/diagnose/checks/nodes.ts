@@ -1,5 +1,5 @@
 import type {Condition, Event, Node, Taint} from '../../model/k8s.js'
-import type {Cause, CauseCategory, Evidence} from '../../model/report.js'
+import type {Cause, CauseCategory, Evidence} from '../../model/reports/why-pending.js'
 import {EventIndex, cleanMessage, reporter} from '../../model/events.js'
 import {formatAge} from './readiness.js'
 import {conditionEvidence} from './evidence.js'

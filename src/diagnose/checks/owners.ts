@@ -1,5 +1,5 @@
 import type {KubeObject, OwnerReference, ResourceQuota, Workload} from '../../model/k8s.js'
-import type {Cause, Evidence, ReportItem} from '../../model/report.js'
+import type {Cause, Evidence, ReportItem} from '../../model/reports/why-pending.js'
 import type {ClusterSnapshot} from '../../model/snapshot.js'
 import {cleanMessage, firstSeen, type EventIndex} from '../../model/events.js'
 import {short, eventEvidence} from './evidence.js'

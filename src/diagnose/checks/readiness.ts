@@ -1,5 +1,5 @@
 import type {Container, ContainerStatus, Event, Pod} from '../../model/k8s.js'
-import type {Cause} from '../../model/report.js'
+import type {Cause} from '../../model/reports/why-pending.js'
 import {cleanMessage, lastSeen, occurrences, type EventIndex} from '../../model/events.js'
 import {short, eventEvidence, conditionEvidence} from './evidence.js'
 

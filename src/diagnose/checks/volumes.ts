@@ -1,5 +1,5 @@
 import type {Event, Node, NodeSelectorRequirement, NodeSelectorTerm, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass} from '../../model/k8s.js'
-import type {Cause, Evidence} from '../../model/report.js'
+import type {Cause, Evidence} from '../../model/reports/why-pending.js'
 import type {ClusterSnapshot} from '../../model/snapshot.js'
 import {cleanMessage, firstSeen, occurrences, reporter, type EventIndex} from '../../model/events.js'
 import {eventEvidence, short} from './evidence.js'
