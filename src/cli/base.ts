@@ -7,6 +7,7 @@ import {ExitCode, type ExitCodeValue} from '../model/exit-codes.js'
 import {makeStyle, shouldColor, type Style} from '../render/style.js'
 import type {Kube} from '../kube/client.js'
 import type {ResolvedConfig} from '../kube/kubeconfig.js'
+import {firstLine} from '../model/text.js'
 
 export type OutputFormat = 'text' | 'json' | 'yaml'
 
@@ -41,15 +42,17 @@ export abstract class KubeCommand extends Command {
 
   protected baseFlagValues: Record<string, unknown> = {}
 
-  /** Records the parsed flags (call first in run()) and sets up colour. */
-  protected use<T extends object>(flags: T): T {
-    this.baseFlagValues = flags as Record<string, unknown>
-    this.style = makeStyle(shouldColor(String(this.baseFlagValues.color ?? 'auto'), process.stdout, process.env))
-    return flags
-  }
-
+  /**
+   * Parses the flags once, before run(): the connection flags, -o, --color and -v take effect
+   * for every command without each having to remember to pass them on. (run() parses again
+   * for its own typed flags; parsing is cheap and gives the same answer.)
+   */
   override async init(): Promise<void> {
     await super.init()
+    const ctor = this.ctor as typeof KubeCommand
+    const {flags} = await this.parse({flags: ctor.flags, baseFlags: ctor.baseFlags, args: ctor.args, strict: ctor.strict})
+    this.baseFlagValues = flags as Record<string, unknown>
+    this.style = makeStyle(shouldColor(String(this.baseFlagValues.color ?? 'auto'), process.stdout, process.env))
     let interrupted = false
     const onSigint = () => {
       if (interrupted) process.exit(ExitCode.INTERRUPTED)
@@ -116,7 +119,7 @@ export abstract class KubeCommand extends Command {
     let e: CliError
     if (err instanceof CliError) e = err
     else if (this.abort.signal.aborted && this.abort.signal.reason instanceof CliError) e = this.abort.signal.reason
-    else if (isParseError(err)) e = new InputError(firstLine(err.message), `see 'kubectl prod ${this.id ?? ''} --help'`.replace('  ', ' '))
+    else if (isParseError(err)) e = new InputError(firstLine(err.message.replace(/^\s*See more help.*$/gm, '')), `see 'kubectl prod ${this.id ?? ''} --help'`.replace('  ', ' '))
     else {
       process.stderr.write(`error: unexpected failure: ${err.message}; please report it with the output of -v\n`)
       if (Number(this.baseFlagValues.v ?? 0) > 0 && err.stack) process.stderr.write(err.stack + '\n')
@@ -135,10 +138,6 @@ export abstract class KubeCommand extends Command {
 
 function isParseError(err: Error & {oclif?: {exit?: number}}): boolean {
   return err.oclif?.exit === 2 || /ParseError|FlagInvalidOptionError|ArgInvalidOptionError|RequiredArgsError|UnexpectedArgsError|NonExistentFlagsError|FailedFlagValidationError/.test(err.constructor?.name ?? '')
-}
-
-function firstLine(s: string): string {
-  return s.split('\n').map(l => l.trim()).find(l => l && !l.startsWith('See more help')) ?? s
 }
 
 /** kubectl durations: 0, 30s, 1m, 500ms, 1h, 1m30s; a bare number is seconds. */

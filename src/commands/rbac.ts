@@ -14,8 +14,7 @@ export default class Rbac extends KubeCommand {
   }
 
   async run(): Promise<object> {
-    const {args, flags} = await this.parse(Rbac)
-    this.use(flags)
+    const {args} = await this.parse(Rbac)
     if (!PERMISSIONS[args.command]) throw new InputError(`no command "${args.command}"`, `choose one of: ${Object.keys(PERMISSIONS).join(', ')}`)
     const role = clusterRoleFor(args.command)
     // The output is itself a Kubernetes object, so text output is its YAML: it can be applied as-is.

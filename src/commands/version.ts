@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core'
 import {KubeCommand} from '../cli/base.js'
 import {collectVersions} from '../kube/version.js'
-import {renderVersion, type VersionReport} from '../render/version.js'
+import {renderVersion} from '../render/version.js'
+import type {VersionReport} from '../model/reports/version.js'
 
 export default class Version extends KubeCommand {
   static override summary = 'Show the plugin version, the server version and the kubelet versions of the nodes.'
@@ -12,7 +13,6 @@ export default class Version extends KubeCommand {
 
   async run(): Promise<VersionReport> {
     const {flags} = await this.parse(Version)
-    this.use(flags)
     const report: VersionReport = {apiVersion: 'kubectl-prod/v1', kind: 'Version', plugin: {version: this.config.version}}
     if (!flags.client) Object.assign(report, await collectVersions(await this.kube()))
     await this.emit(report, () => renderVersion(report, this.style))

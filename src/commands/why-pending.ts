@@ -1,6 +1,5 @@
 import {Args, Flags} from '@oclif/core'
 import {KubeCommand} from '../cli/base.js'
-import {InputError} from '../model/errors.js'
 import {ExitCode} from '../model/exit-codes.js'
 import {isInteractive} from '../cli/tty.js'
 import type {WhyPendingReport} from '../model/reports/why-pending.js'
@@ -27,30 +26,19 @@ Exit codes: 0 nothing is stuck, 1 something is stuck, 2 bad input, 3 cluster err
 
   async run(): Promise<WhyPendingReport> {
     const {args, flags} = await this.parse(WhyPending)
-    this.use(flags)
-    const {parseTarget, describeTarget} = await import('../diagnose/target.js')
+    const {parseTarget, describeTarget, assertTargetExists} = await import('../diagnose/target.js')
     const target = parseTarget(args.target)
     const now = new Date()
-    let snap
-    let scope: string
-    if (flags['from-dump']) {
-      const {loadDump} = await import('../sources/dump.js')
-      snap = loadDump(flags['from-dump'], now)
-      if (flags.namespace && !flags['all-namespaces']) snap.namespace = flags.namespace
-      if (flags.selector) throw new InputError('--selector cannot be used with --from-dump', 'filter the dump with kubectl get -l when making it')
-      scope = `${snap.namespace ? `namespace ${snap.namespace} of ` : ''}the dump ${flags['from-dump']}`
-    } else {
-      const kube = await this.kube()
-      const {collectSnapshot} = await import('../kube/snapshot.js')
-      const namespace = flags['all-namespaces'] || target.kind === 'node' ? undefined : kube.namespace
-      snap = await collectSnapshot(kube, {namespace, labelSelector: flags.selector, now})
-      scope = namespace ? `namespace ${namespace}` : target.kind === 'node' ? `node ${target.name}` : 'all namespaces'
-    }
-    const {assertTargetExists} = await import('../diagnose/target-check.js')
+    const {loadSnapshot} = await import('../cli/snapshot-source.js')
+    const source = await loadSnapshot({
+      dump: flags['from-dump'], namespace: flags.namespace, allNamespaces: flags['all-namespaces'],
+      clusterScoped: target.kind === 'node', labelSelector: flags.selector, now,
+    }, () => this.kube())
+    const {snap} = source
+    let scope = target.kind === 'node' && !flags['from-dump'] ? `node ${target.name}` : source.scope
     assertTargetExists(snap, target)
     const {diagnose, isStuck} = await import('../diagnose/why-pending.js')
-    const report: WhyPendingReport & {gaps?: string[]} = diagnose(snap, {target, now})
-    if (snap.gaps.length) report.gaps = snap.gaps
+    const report = diagnose(snap, {target, now})
     if (target.kind !== 'all') scope = `${describeTarget(target)} in ${scope}`
 
     const {renderWhyPending, groupItems} = await import('../render/why-pending.js')

@@ -3,19 +3,19 @@
 // pressure. Pure: a function of the snapshot, the target and the time.
 import type {ClusterSnapshot} from '../model/snapshot.js'
 import type {Node, Pod} from '../model/k8s.js'
-import type {Cause, NodeItem, ReportItem, WhyPendingReport} from '../model/reports/why-pending.js'
-import {EventIndex, cleanMessage, reporter} from '../model/events.js'
-import type {Target} from './target.js'
-import {explainScheduling, type SchedulingContext} from './checks/scheduling.js'
-import {checkContainers} from './checks/containers.js'
-import {checkReadiness} from './checks/readiness.js'
-import {checkVolumes} from './checks/volumes.js'
-import {notCreatedWorkloads, topOwner} from './checks/owners.js'
-import {checkAutoscaler} from './checks/autoscaler.js'
-import {checkGates, checkNodeName, checkPreemption, checkSchedulerName, runningSchedulers} from './checks/pod-gates.js'
-import {explainNode} from './checks/nodes.js'
-import {prepareCluster} from '../scheduling/index.js'
+import type {Cause} from '../model/reports/finding.js'
+import type {NodeItem, ReportItem, WhyPendingReport} from '../model/reports/why-pending.js'
+import {EventIndex} from '../model/events.js'
 import {podProblem} from '../model/pods.js'
+import {topOwner} from '../model/owners.js'
+import {prepareCluster} from '../scheduling/index.js'
+import type {Target} from './target.js'
+import {runPodChecks, type CheckContext} from './checks/index.js'
+import type {SchedulingContext} from './checks/scheduling.js'
+import {eventEvidence} from './checks/evidence.js'
+import {notCreatedWorkloads} from './checks/owners.js'
+import {runningSchedulers} from './checks/scheduler-name.js'
+import {explainNode} from './checks/nodes.js'
 
 export interface DiagnoseOptions {
   target: Target
@@ -25,57 +25,35 @@ export interface DiagnoseOptions {
 export function diagnose(snap: ClusterSnapshot, opts: DiagnoseOptions): WhyPendingReport {
   const {target, now} = opts
   const events = new EventIndex(snap.events)
-  const nodesByName = new Map(snap.nodes.map(n => [n.metadata.name ?? '', n]))
   const nodeVerdicts = new Map<string, NodeItem>()
-  const explainNodeOnce = (node: Node): NodeItem => {
-    const name = node.metadata.name ?? ''
-    let item = nodeVerdicts.get(name)
-    if (!item) {
-      const r = explainNode(node, events, now)
-      item = {name, ready: r.ready, causes: r.causes}
-      nodeVerdicts.set(name, item)
-    }
-    return item
-  }
-
-  const ctx: SchedulingContext = {
+  const scheduling: SchedulingContext = {
     snap, events, now,
     cluster: undefined,
-    index: () => (ctx.cluster ??= prepareCluster(snap.nodes, snap.boundPods)),
+    index: () => (scheduling.cluster ??= prepareCluster(snap.nodes, snap.boundPods)),
     cache: new Map(),
   }
-  const schedulers = runningSchedulers(snap, now)
+  const ctx: CheckContext = {
+    snap, events, now, scheduling,
+    nodesByName: new Map(snap.nodes.map(n => [n.metadata.name ?? '', n])),
+    schedulers: runningSchedulers(snap, now),
+    explainNode: (node: Node): NodeItem => {
+      const name = node.metadata.name ?? ''
+      let item = nodeVerdicts.get(name)
+      if (!item) {
+        const r = explainNode(node, events, now)
+        item = {name, ready: r.ready, causes: r.causes}
+        nodeVerdicts.set(name, item)
+      }
+      return item
+    },
+  }
 
   const items: ReportItem[] = []
   for (const pod of snap.pods) {
     if (!inScope(pod, snap, target)) continue
     const status = podProblem(pod)
     if (!status) continue
-    const causes: Cause[] = []
-    let waiting = false
-    const nodeName = pod.spec.nodeName
-    if (!nodeName) {
-      const gates = checkGates(pod)
-      causes.push(...gates)
-      if (gates.length === 0) {
-        causes.push(...checkSchedulerName(pod, schedulers, events, now))
-        const volume = checkVolumes(pod, snap, events)
-        const autoscaler = checkAutoscaler(pod, events, now)
-        const preemption = checkPreemption(pod, events)
-        const scheduling = causes.some(c => c.category === 'scheduler-missing') ? [] : explainScheduling(pod, ctx, volume.causes)
-        causes.push(...(scheduling.length ? scheduling : volume.causes), ...autoscaler.causes, ...preemption.causes)
-        waiting = volume.waiting || autoscaler.waiting || preemption.waiting
-      }
-    } else {
-      causes.push(...checkNodeName(pod, nodesByName))
-      const node = nodesByName.get(nodeName)
-      if (node) {
-        const n = explainNodeOnce(node)
-        if (n.ready !== 'True') causes.push(...n.causes.filter(c => c.category === 'node-not-ready'))
-      }
-      causes.push(...checkContainers(pod, events, now))
-      if (status === 'NotReady') causes.push(...checkReadiness(pod, events, now))
-    }
+    const {causes, waiting} = runPodChecks(pod, status, ctx)
     if (causes.length === 0) causes.push(unexplained(pod, events, status))
     items.push({
       object: {kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name ?? ''},
@@ -102,13 +80,16 @@ export function diagnose(snap: ClusterSnapshot, opts: DiagnoseOptions): WhyPendi
   const listNodes = target.kind === 'node' || (target.kind === 'all' && !snap.namespace)
   for (const node of listNodes ? snap.nodes : []) {
     if (target.kind === 'node' && node.metadata.name !== target.name) continue
-    const item = explainNodeOnce(node)
+    const item = ctx.explainNode(node)
     if (target.kind === 'node' || item.causes.length > 0) nodes.push(item)
   }
 
   items.sort((a, b) => (a.owner?.name ?? a.object.name).localeCompare(b.owner?.name ?? b.object.name) || a.object.name.localeCompare(b.object.name))
   nodes.sort((a, b) => a.name.localeCompare(b.name))
-  return {apiVersion: 'kubectl-prod/v1', kind: 'WhyPendingReport', items, nodes, summary: summarize(items, nodes)}
+  return {
+    apiVersion: 'kubectl-prod/v1', kind: 'WhyPendingReport', items, nodes, summary: summarize(items, nodes),
+    ...(snap.gaps.length ? {gaps: [...snap.gaps]} : {}),
+  }
 }
 
 
@@ -147,7 +128,7 @@ function unexplained(pod: Pod, events: EventIndex, status: 'Pending' | 'NotReady
   return {
     category: 'other', summary,
     fix: recent.length ? 'read the events listed as evidence' : `run kubectl describe pod ${pod.metadata.name} -n ${pod.metadata.namespace}`,
-    evidence: recent.map(e => ({kind: 'Event', reason: e.reason, message: cleanMessage(e), source: reporter(e)})),
+    evidence: recent.map(eventEvidence),
   }
 }
 

@@ -1,10 +1,12 @@
 import type {Event, KubeObject} from './k8s.js'
+import {pushTo} from './collections.js'
 
 // Event hygiene in one place. Events written through events.k8s.io/v1 (the scheduler's)
 // often have empty lastTimestamp/count when read as core/v1; series carry the real count
 // and time. The client-side correlator may prefix aggregated messages.
 
-const AGGREGATION_PREFIX = /^\(combined from similar events\):\s*/
+/** The client-side event correlator's prefix (client-go tools/record/events_cache.go). */
+export const AGGREGATION_PREFIX = /^\(combined from similar events\):\s*/
 
 /** The time an event was last seen: series, then eventTime, then lastTimestamp, then creation. */
 export function lastSeen(event: Event): string | undefined {
@@ -47,8 +49,8 @@ export class EventIndex {
   constructor(events: Event[]) {
     for (const e of events) {
       const o = e.involvedObject
-      if (o.uid) push(this.byUid, o.uid, e)
-      push(this.byName, nameKey(o.kind, o.namespace, o.name), e)
+      if (o.uid) pushTo(this.byUid, o.uid, e)
+      pushTo(this.byName, nameKey(o.kind, o.namespace, o.name), e)
     }
     for (const list of this.byUid.values()) list.sort(byNewest)
     for (const list of this.byName.values()) list.sort(byNewest)
@@ -67,10 +69,4 @@ export class EventIndex {
 
 function nameKey(kind?: string, namespace?: string, name?: string): string {
   return `${kind ?? ''}/${namespace ?? ''}/${name ?? ''}`
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key)
-  if (list) list.push(value)
-  else map.set(key, [value])
 }

@@ -257,8 +257,14 @@ export interface StorageClass extends KubeObject {
 }
 
 /** Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs: the fields used to name owners and find FailedCreate. */
+/** A pod template, as Deployments, StatefulSets, DaemonSets and Jobs carry it. */
+export interface PodTemplateSpec {
+  metadata?: ObjectMeta
+  spec?: PodSpec
+}
+
 export interface Workload extends KubeObject {
-  spec?: {replicas?: number; selector?: LabelSelector; template?: {metadata?: ObjectMeta; spec?: PodSpec}; [k: string]: unknown}
+  spec?: {replicas?: number; selector?: LabelSelector; template?: PodTemplateSpec; [k: string]: unknown}
   status?: {replicas?: number; readyReplicas?: number; availableReplicas?: number; conditions?: Condition[]; [k: string]: unknown}
 }
 

@@ -1,4 +1,4 @@
-// Small wording helpers shared by the filters and the summary.
+// Small wording helpers shared by every layer: counts, lists of names, one-line quotes.
 
 /** "1 node", "3 nodes". */
 export function count(n: number, singular: string, plural = `${singular}s`): string {
@@ -16,4 +16,15 @@ export function listNames(names: readonly string[], max = 3): string {
 
 export function uniqueSorted(values: Iterable<string>): string[] {
   return [...new Set(values)].sort()
+}
+
+/** One line, at most `max` characters: messages quoted in summaries stay readable. */
+export function short(text: string, max = 240): string {
+  const line = text.replace(/\s+/g, ' ').trim()
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line
+}
+
+/** The first non-empty line of a (possibly multi-line) message, trimmed. */
+export function firstLine(s: string): string {
+  return s.split('\n').map(l => l.trim()).find(l => l !== '') ?? s
 }

@@ -1,12 +1,5 @@
 import type {Style} from './style.js'
-
-export interface VersionReport {
-  apiVersion: 'kubectl-prod/v1'
-  kind: 'Version'
-  plugin: {version: string}
-  server?: {gitVersion: string; version: string; platform?: string}
-  kubelets?: {version: string; count: number; nodes: string[]}[]
-}
+import type {VersionReport} from '../model/reports/version.js'
 
 export function renderVersion(r: VersionReport, s: Style): string {
   const lines = [`Plugin version: ${r.plugin.version}`]

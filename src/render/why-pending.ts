@@ -1,7 +1,9 @@
 // Text for people: a one-screen summary first (pods grouped by workload and cause),
 // then one block per group; --details adds every pod, node and piece of evidence.
-import type {Cause, NodeItem, ReportItem, WhyPendingReport} from '../model/reports/why-pending.js'
+import type {NodeItem, ReportItem, WhyPendingReport} from '../model/reports/why-pending.js'
+import type {Cause} from '../model/reports/finding.js'
 import type {Style} from './style.js'
+import {formatAge} from '../model/age.js'
 
 export interface RenderOptions {
   details: boolean
@@ -117,7 +119,7 @@ function shortName(g: ItemGroup): string {
   return g.owner?.name ?? g.items[0]?.object.name ?? '?'
 }
 
-function gaps(r: WhyPendingReport & {gaps?: string[]}, s: Style): string {
+function gaps(r: WhyPendingReport, s: Style): string {
   return r.gaps?.length ? s.dim(`note: not read: ${r.gaps.join('; ')}; answers that needed them may be incomplete.`) + '\n' : ''
 }
 
@@ -132,15 +134,5 @@ function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim()
 }
 
-export function formatAge(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '0s'
-  const sec = Math.floor(ms / 1000)
-  if (sec < 60) return `${sec}s`
-  const min = Math.floor(sec / 60)
-  if (min < 60) return `${min}m`
-  const h = Math.floor(min / 60)
-  if (h < 48) return `${h}h${min % 60 ? `${min % 60}m` : ''}`
-  return `${Math.floor(h / 24)}d`
-}
 
 export type {NodeItem}

@@ -2,7 +2,6 @@
 // (pkg/scheduler/framework/types.go newAffinityTerm, getNamespacesFromPodAffinityTerm).
 import type {LabelSelector, Pod, PodAffinityTerm} from '../model/k8s.js'
 import {compileLabelSelector, formatLabelSelector, isEmptyLabelSelector, matchesLabelSelector, withMatchLabelKeys, type Labels} from '../model/labels.js'
-import type {ClusterIndex} from './cluster.js'
 
 export interface NamespaceFilter {
   names: ReadonlySet<string>
@@ -10,8 +9,11 @@ export interface NamespaceFilter {
   selector?: LabelSelector | null
 }
 
-export function namespaceMatches(cluster: ClusterIndex, filter: NamespaceFilter, namespace: string): boolean {
-  return filter.names.has(namespace) || (!!filter.selector && matchesLabelSelector(filter.selector, cluster.namespaceLabels(namespace)))
+/** The labels of a namespace by name (every namespace has at least kubernetes.io/metadata.name). */
+export type NamespaceLabels = (namespace: string) => Labels
+
+export function namespaceMatches(namespaceLabels: NamespaceLabels, filter: NamespaceFilter, namespace: string): boolean {
+  return filter.names.has(namespace) || (!!filter.selector && matchesLabelSelector(filter.selector, namespaceLabels(namespace)))
 }
 
 export interface AffinityTerm {
@@ -45,8 +47,8 @@ export function compileAffinityTerms(pod: Pod, terms: PodAffinityTerm[]): Affini
 }
 
 /** AffinityTerm.Matches: the pod's namespace is selected, then its labels. */
-export function termMatches(cluster: ClusterIndex, term: AffinityTerm, namespace: string, labels: Labels): boolean {
-  return namespaceMatches(cluster, term.namespaces, namespace) && term.matchesLabels(labels)
+export function termMatches(namespaceLabels: NamespaceLabels, term: AffinityTerm, namespace: string, labels: Labels): boolean {
+  return namespaceMatches(namespaceLabels, term.namespaces, namespace) && term.matchesLabels(labels)
 }
 
 function describeNamespaces(filter: NamespaceFilter): string {

@@ -3,7 +3,8 @@
 // bound pods each time. Mirrors the scheduler's NodeInfo (pkg/scheduler/framework/types.go).
 import type {LabelSelector, Node, Pod, Taint} from '../model/k8s.js'
 import {compileLabelSelector, type Labels} from '../model/labels.js'
-import {compileAffinityTerms, namespaceMatches, type AffinityTerm, type NamespaceFilter} from './affinity-terms.js'
+import {pushTo} from '../model/collections.js'
+import {compileAffinityTerms, namespaceMatches, type AffinityTerm, type NamespaceFilter, type NamespaceLabels} from './affinity-terms.js'
 import {podRequestMap, resourceListToMap, type ResourceMap} from './resources.js'
 
 export interface HostPortUse {
@@ -53,7 +54,7 @@ export interface ClusterIndex {
   byLabelKey: Map<string, BoundPod[]>
   /** Required anti-affinity terms of bound pods (InterPodAffinity checks them against every incoming pod). */
   existingAntiAffinity: ExistingAntiAffinity[]
-  namespaceLabels: (namespace: string) => Labels
+  namespaceLabels: NamespaceLabels
 }
 
 export interface PrepareOptions {
@@ -82,12 +83,6 @@ export function podHostPorts(pod: Pod): {ip: string; protocol: string; port: num
     }
   }
   return out
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key)
-  if (list) list.push(value)
-  else map.set(key, [value])
 }
 
 export function prepareCluster(nodes: Node[], boundPods: Pod[], options: PrepareOptions = {}): ClusterIndex {
@@ -122,41 +117,50 @@ export function prepareCluster(nodes: Node[], boundPods: Pod[], options: Prepare
     namespaceLabels: (ns) => ({'kubernetes.io/metadata.name': ns, ...options.namespaceLabels?.[ns]}),
   }
 
-  for (const pod of boundPods) {
-    const nodeName = pod.spec?.nodeName
-    if (!nodeName || isTerminated(pod)) continue
-    // Pods on nodes we do not know are invisible to the scheduler too.
-    const node = nodeByName.get(nodeName)
-    if (!node) continue
-    const key = podKey(pod)
-    if (cluster.podByKey.has(key)) continue
-    const bound: BoundPod = {
-      pod,
-      key,
-      namespace: pod.metadata.namespace ?? 'default',
-      labels: pod.metadata.labels ?? {},
-      node,
-      terminating: !!pod.metadata.deletionTimestamp,
-      requests: podRequestMap(pod),
-    }
-    cluster.pods.push(bound)
-    cluster.podByKey.set(key, bound)
-    node.pods.push(bound)
-    for (const [name, value] of bound.requests) node.requested.set(name, (node.requested.get(name) ?? 0) + value)
-    for (const use of podHostPorts(pod)) node.usedPorts.push({...use, pod: key})
-    push(cluster.byNamespace, bound.namespace, bound)
-    for (const [k, v] of Object.entries(bound.labels)) {
-      let byValue = cluster.byLabel.get(k)
-      if (!byValue) cluster.byLabel.set(k, (byValue = new Map()))
-      push(byValue, v, bound)
-      push(cluster.byLabelKey, k, bound)
-    }
-    const anti = pod.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution
-    if (anti?.length) {
-      for (const term of compileAffinityTerms(pod, anti)) cluster.existingAntiAffinity.push({owner: bound, term})
-    }
-  }
+  for (const pod of boundPods) bindPod(cluster, pod)
   return cluster
+}
+
+/**
+ * Adds a pod to the index on its spec.nodeName, as the scheduler's cache does when it binds:
+ * its requests, host ports, labels and required anti-affinity count from then on. Returns the
+ * entry, or undefined when the pod is finished, bound to a node the index does not know, or
+ * already indexed under its namespace/name.
+ */
+export function bindPod(cluster: ClusterIndex, pod: Pod): BoundPod | undefined {
+  const nodeName = pod.spec?.nodeName
+  if (!nodeName || isTerminated(pod)) return undefined
+  // Pods on nodes we do not know are invisible to the scheduler too.
+  const node = cluster.nodeByName.get(nodeName)
+  if (!node) return undefined
+  const key = podKey(pod)
+  if (cluster.podByKey.has(key)) return undefined
+  const bound: BoundPod = {
+    pod,
+    key,
+    namespace: pod.metadata.namespace ?? 'default',
+    labels: pod.metadata.labels ?? {},
+    node,
+    terminating: !!pod.metadata.deletionTimestamp,
+    requests: podRequestMap(pod),
+  }
+  cluster.pods.push(bound)
+  cluster.podByKey.set(key, bound)
+  node.pods.push(bound)
+  for (const [name, value] of bound.requests) node.requested.set(name, (node.requested.get(name) ?? 0) + value)
+  for (const use of podHostPorts(pod)) node.usedPorts.push({...use, pod: key})
+  pushTo(cluster.byNamespace, bound.namespace, bound)
+  for (const [k, v] of Object.entries(bound.labels)) {
+    let byValue = cluster.byLabel.get(k)
+    if (!byValue) cluster.byLabel.set(k, (byValue = new Map()))
+    pushTo(byValue, v, bound)
+    pushTo(cluster.byLabelKey, k, bound)
+  }
+  const anti = pod.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution
+  if (anti?.length) {
+    for (const term of compileAffinityTerms(pod, anti)) cluster.existingAntiAffinity.push({owner: bound, term})
+  }
+  return bound
 }
 
 /** The incoming pod's own entry when it is already bound (a pod with spec.nodeName): it must not count against itself. */
@@ -203,7 +207,7 @@ export function selectPods(cluster: ClusterIndex, selector: LabelSelector | unde
   const out: BoundPod[] = []
   for (const bound of candidates) {
     let nsOk = nsCache.get(bound.namespace)
-    if (nsOk === undefined) nsCache.set(bound.namespace, (nsOk = namespaceMatches(cluster, namespaces, bound.namespace)))
+    if (nsOk === undefined) nsCache.set(bound.namespace, (nsOk = namespaceMatches(cluster.namespaceLabels, namespaces, bound.namespace)))
     if (nsOk && matches(bound.labels)) out.push(bound)
   }
   return out

@@ -21,7 +21,7 @@ function affinityDomains(cluster: ClusterIndex, terms: AffinityTerm[], self: str
   for (const bound of selectPods(cluster, first.selector, first.namespaces)) {
     // One matching pod per node is enough to mark the node's domains.
     if (bound.key === self || seen.has(bound.node)) continue
-    if (!rest.every((t) => termMatches(cluster, t, bound.namespace, bound.labels))) continue
+    if (!rest.every((t) => termMatches(cluster.namespaceLabels, t, bound.namespace, bound.labels))) continue
     seen.add(bound.node)
     terms.forEach((t, i) => {
       const value = labelOf(bound.node, t.topologyKey)
@@ -50,7 +50,7 @@ function existingAntiAffinityDomains(cluster: ClusterIndex, namespace: string, l
   // topology key → value → pods
   const out = new Map<string, Map<string, string[]>>()
   for (const {owner, term} of cluster.existingAntiAffinity) {
-    if (owner.key === self || !termMatches(cluster, term, namespace, labels)) continue
+    if (owner.key === self || !termMatches(cluster.namespaceLabels, term, namespace, labels)) continue
     const value = owner.node.labels[term.topologyKey]
     if (value === undefined || !Object.hasOwn(owner.node.labels, term.topologyKey)) continue
     let byValue = out.get(term.topologyKey)
@@ -68,7 +68,7 @@ function labelOf(node: NodeInfo, key: string): string | undefined {
 
 function podMatchesAllTerms(cluster: ClusterIndex, terms: AffinityTerm[], pod: Pod): boolean {
   const ns = pod.metadata.namespace ?? 'default'
-  return terms.every((t) => termMatches(cluster, t, ns, pod.metadata.labels ?? {}))
+  return terms.every((t) => termMatches(cluster.namespaceLabels, t, ns, pod.metadata.labels ?? {}))
 }
 
 export const interPodAffinityFilter: FitFilter = (pod, cluster) => {

@@ -10,7 +10,7 @@ import type {FitFailure, FitFilter} from './types.js'
 const REASON = "node(s) didn't match Pod's node affinity/selector"
 
 /** The pod's node selector and required node affinity as one predicate (RequiredNodeAffinity.Match). */
-export function requiredNodeAffinity(pod: Pod): ((node: NodeInfo) => boolean) | null {
+export function requiredNodeAffinity(pod: Pod): ((node: NodeFields) => boolean) | null {
   const selector = Object.entries(pod.spec.nodeSelector ?? {})
   const terms = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms
   if (selector.length === 0 && !terms) return null
@@ -18,7 +18,7 @@ export function requiredNodeAffinity(pod: Pod): ((node: NodeInfo) => boolean) | 
     for (const [k, v] of selector) {
       if (!Object.hasOwn(node.labels, k) || node.labels[k] !== v) return false
     }
-    return !terms || matchesNodeSelectorTerms(terms, fields(node))
+    return !terms || matchesNodeSelectorTerms(terms, node)
   }
 }
 

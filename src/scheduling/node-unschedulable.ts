@@ -2,8 +2,7 @@
 // (spec.unschedulable) is excluded unless the pod tolerates node.kubernetes.io/unschedulable:NoSchedule.
 import type {FitFilter} from './types.js'
 import {tolerationsTolerateTaint} from './taint-toleration.js'
-
-export const UNSCHEDULABLE_TAINT = 'node.kubernetes.io/unschedulable'
+import {UNSCHEDULABLE_TAINT} from '../model/taints.js'
 
 export const nodeUnschedulableFilter: FitFilter = (pod) => {
   const tolerates = tolerationsTolerateTaint(pod.spec.tolerations, {key: UNSCHEDULABLE_TAINT, effect: 'NoSchedule'})

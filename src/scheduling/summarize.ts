@@ -2,8 +2,8 @@
 // label, resource, host port, affinity term, spread constraint), the most-excluding first.
 import type {Pod} from '../model/k8s.js'
 import {formatQuantity, formatQuantityPair} from '../model/quantity.js'
-import {CAUSE_CATEGORIES} from '../model/reports/why-pending.js'
-import {UNSCHEDULABLE_TAINT} from './node-unschedulable.js'
+import {CAUSE_CATEGORIES} from '../model/reports/finding.js'
+import {UNSCHEDULABLE_TAINT} from '../model/taints.js'
 import {formatTaint} from './taint-toleration.js'
 import {count, listNames, uniqueSorted} from '../model/text.js'
 import type {FitFailure, FitSummaryLine, NodeVerdict} from './types.js'

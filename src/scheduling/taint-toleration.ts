@@ -2,7 +2,7 @@
 // k8s.io/api/core/v1/toleration.go (ToleratesTaint). The scheduler stops at the first
 // untolerated taint; this filter reports every one.
 import type {Taint, Toleration} from '../model/k8s.js'
-import type {CauseCategory} from '../model/reports/why-pending.js'
+import {taintCategory} from '../model/taints.js'
 import type {FitFailure, FitFilter} from './types.js'
 
 const INT = /^[+-]?\d+$/
@@ -45,24 +45,6 @@ export function untoleratedTaints(taints: Taint[], tolerations: Toleration[] | u
 /** "dedicated=gpu:NoSchedule", "node.kubernetes.io/not-ready:NoExecute". */
 export function formatTaint(taint: {key: string; value?: string; effect: string}): string {
   return `${taint.key}${taint.value ? `=${taint.value}` : ''}:${taint.effect}`
-}
-
-/** Taints that mirror node state are that state's cause, not a placement policy. */
-export function taintCategory(key: string): CauseCategory {
-  switch (key) {
-    case 'node.kubernetes.io/not-ready':
-    case 'node.kubernetes.io/unreachable':
-    case 'node.kubernetes.io/network-unavailable':
-      return 'node-not-ready'
-    case 'node.kubernetes.io/memory-pressure':
-    case 'node.kubernetes.io/disk-pressure':
-    case 'node.kubernetes.io/pid-pressure':
-      return 'node-pressure'
-    case 'node.kubernetes.io/unschedulable':
-      return 'node-unschedulable'
-    default:
-      return 'taint'
-  }
 }
 
 export function taintFailure(taint: Taint): FitFailure {

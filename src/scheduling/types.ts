@@ -1,4 +1,4 @@
-import type {CauseCategory} from '../model/reports/why-pending.js'
+import type {CauseCategory} from '../model/reports/finding.js'
 import type {Node, Pod} from '../model/k8s.js'
 import type {ClusterIndex, NodeInfo} from './cluster.js'
 

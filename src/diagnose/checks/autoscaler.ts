@@ -1,8 +1,10 @@
 import type {Event, Pod} from '../../model/k8s.js'
-import type {Cause} from '../../model/reports/why-pending.js'
+import type {Cause} from '../../model/reports/finding.js'
 import {cleanMessage, lastSeen, reporter, type EventIndex} from '../../model/events.js'
-import {formatAge} from './readiness.js'
-import {short, eventEvidence} from './evidence.js'
+import {formatAge} from '../../model/age.js'
+import {eventEvidence} from './evidence.js'
+import {short} from '../../model/text.js'
+import type {CheckResult} from './types.js'
 
 // Pod events from node autoscalers. cluster-autoscaler: processors/status/eventing_scale_up_processor.go
 // (TriggeredScaleUp "pod triggered scale-up: %v", NotTriggerScaleUp "pod didn't trigger scale-up: %s").
@@ -11,14 +13,8 @@ import {short, eventEvidence} from './evidence.js'
 /** cluster-autoscaler's default --max-node-provision-time: a scale-up older than this has likely failed. */
 const PROVISION_TIMEOUT_MS = 15 * 60_000
 
-export interface AutoscalerVerdict {
-  causes: Cause[]
-  /** True when an autoscaler is bringing up a node for the pod right now. */
-  waiting: boolean
-}
-
 /** What cluster-autoscaler, Karpenter and EKS Fargate said about a Pending pod; newest event of each pair wins. */
-export function checkAutoscaler(pod: Pod, events: EventIndex, now: Date): AutoscalerVerdict {
+export function checkAutoscaler(pod: Pod, events: EventIndex, now: Date): CheckResult {
   const causes: Cause[] = []
   if (pod.spec.nodeName) return {causes, waiting: false}
   const podEvents = events.for(pod, 'Pod') // newest first

@@ -1,7 +1,8 @@
 import type {Container, ContainerStatus, Event, Pod} from '../../model/k8s.js'
-import type {Cause, Evidence} from '../../model/reports/why-pending.js'
+import type {Cause, Evidence} from '../../model/reports/finding.js'
 import {cleanMessage, type EventIndex} from '../../model/events.js'
-import {short, eventEvidence} from './evidence.js'
+import {eventEvidence} from './evidence.js'
+import {short} from '../../model/text.js'
 
 // Pods bound to a node whose containers do not start: image pulls, container config,
 // crash loops, init containers, volume mounts and the pod sandbox (CNI).

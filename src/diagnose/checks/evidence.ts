@@ -1,13 +1,7 @@
-// Small helpers shared by the checks: how raw texts become evidence and one-line summaries.
+// How raw texts (events, conditions) become evidence: one shape for every check.
 import type {Condition, Event} from '../../model/k8s.js'
-import type {Evidence} from '../../model/reports/why-pending.js'
+import type {Evidence} from '../../model/reports/finding.js'
 import {cleanMessage, reporter} from '../../model/events.js'
-
-/** One line, at most `max` characters: messages quoted in summaries stay readable. */
-export function short(text: string, max = 240): string {
-  const line = text.replace(/\s+/g, ' ').trim()
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line
-}
 
 export function eventEvidence(e: Event): Evidence {
   return {kind: 'Event', reason: e.reason, message: cleanMessage(e), source: reporter(e)}

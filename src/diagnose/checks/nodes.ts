@@ -1,8 +1,9 @@
 import type {Condition, Event, Node, Taint} from '../../model/k8s.js'
-import type {Cause, CauseCategory, Evidence} from '../../model/reports/why-pending.js'
-import {EventIndex, cleanMessage, reporter} from '../../model/events.js'
-import {formatAge} from './readiness.js'
-import {conditionEvidence} from './evidence.js'
+import type {Cause, CauseCategory, Evidence} from '../../model/reports/finding.js'
+import {EventIndex} from '../../model/events.js'
+import {formatAge} from '../../model/age.js'
+import {conditionEvidence, eventEvidence} from './evidence.js'
+import {STATE_TAINTS} from '../../model/taints.js'
 
 // One explanation per node. Condition texts: pkg/kubelet/nodestatus/setters.go, pkg/kubelet/kubelet.go
 // (runtime state), pkg/controller/nodelifecycle/node_lifecycle_controller.go (NodeStatusUnknown).
@@ -24,18 +25,6 @@ const PROBLEMS: Record<string, string> = {
   FrequentUnregisterNetDevice: 'drain node %s and reboot it; the kernel is stuck unregistering a network device',
   KubeletUnhealthy: 'check the kubelet on node %s (systemctl status kubelet)',
   ContainerRuntimeUnhealthy: 'check the container runtime on node %s (systemctl status containerd)',
-}
-/** Taints that mirror node state, and the condition or field that explains each. */
-const STATE_TAINTS: Record<string, {state: string; category: CauseCategory}> = {
-  'node.kubernetes.io/not-ready': {state: 'Ready', category: 'node-not-ready'},
-  'node.kubernetes.io/unreachable': {state: 'Ready', category: 'node-not-ready'},
-  'node.kubernetes.io/memory-pressure': {state: 'MemoryPressure', category: 'node-pressure'},
-  'node.kubernetes.io/disk-pressure': {state: 'DiskPressure', category: 'node-pressure'},
-  'node.kubernetes.io/pid-pressure': {state: 'PIDPressure', category: 'node-pressure'},
-  'node.kubernetes.io/network-unavailable': {state: 'NetworkUnavailable', category: 'sandbox-network'},
-  'node.kubernetes.io/unschedulable': {state: 'cordon', category: 'node-unschedulable'},
-  'node.cloudprovider.kubernetes.io/uninitialized': {state: 'uninitialized', category: 'node-not-ready'},
-  'ToBeDeletedByClusterAutoscaler': {state: 'scale-down', category: 'node-unschedulable'},
 }
 
 export interface NodeExplanation {
@@ -171,7 +160,7 @@ function eventsOf(node: Node, events: EventIndex | Event[]): Event[] {
 function newest(nodeEvents: Event[], reasons: string[]): Evidence[] {
   return reasons.flatMap(r => {
     const e = nodeEvents.find(x => x.reason === r)
-    return e ? [{kind: 'Event', reason: e.reason, message: cleanMessage(e), source: reporter(e)}] : []
+    return e ? [eventEvidence(e)] : []
   })
 }
 

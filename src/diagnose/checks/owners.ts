@@ -1,34 +1,17 @@
-import type {KubeObject, OwnerReference, ResourceQuota, Workload} from '../../model/k8s.js'
-import type {Cause, Evidence, ReportItem} from '../../model/reports/why-pending.js'
+import type {ResourceQuota, Workload} from '../../model/k8s.js'
+import {topOwner} from '../../model/owners.js'
+import type {ReportItem} from '../../model/reports/why-pending.js'
+import type {Cause, Evidence} from '../../model/reports/finding.js'
 import type {ClusterSnapshot} from '../../model/snapshot.js'
 import {cleanMessage, firstSeen, type EventIndex} from '../../model/events.js'
-import {short, eventEvidence} from './evidence.js'
+import {eventEvidence} from './evidence.js'
+import {short} from '../../model/text.js'
 
 // Workloads whose pods were never created: the controller's FailedCreate event
 // ("Error creating: %v", pkg/controller/controller_utils.go; StatefulSets write
 // "create Pod %s in StatefulSet %s failed error: %v") carries the admission error.
 
 const CONTROLLERS = ['ReplicaSet', 'StatefulSet', 'Job', 'DaemonSet']
-
-/** The top-level controller of an object: Pod -> ReplicaSet -> Deployment, Job -> CronJob. Null when it has no controller. */
-export function topOwner(obj: KubeObject, workloads: Workload[]): {kind: string; name: string} | null {
-  let ref = controllerOf(obj)
-  if (!ref) return null
-  for (let depth = 0; depth < 8; depth++) {
-    const current: OwnerReference = ref
-    const owner = workloads.find(w => current.uid && w.metadata.uid ? w.metadata.uid === current.uid
-      : w.kind === current.kind && w.metadata.name === current.name && w.metadata.namespace === obj.metadata.namespace)
-    const next = owner && controllerOf(owner)
-    if (!next) break
-    ref = next
-  }
-  return {kind: ref.kind, name: ref.name}
-}
-
-function controllerOf(obj: KubeObject): OwnerReference | undefined {
-  const refs = obj.metadata.ownerReferences ?? []
-  return refs.find(r => r.controller) ?? refs[0]
-}
 
 /** Workloads with fewer pods than desired and a FailedCreate event or ReplicaFailure condition, as NotCreated items. */
 export function notCreatedWorkloads(snapshot: ClusterSnapshot, events: EventIndex): ReportItem[] {

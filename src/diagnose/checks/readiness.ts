@@ -1,7 +1,9 @@
 import type {Container, ContainerStatus, Event, Pod} from '../../model/k8s.js'
-import type {Cause} from '../../model/reports/why-pending.js'
+import type {Cause} from '../../model/reports/finding.js'
 import {cleanMessage, lastSeen, occurrences, type EventIndex} from '../../model/events.js'
-import {short, eventEvidence, conditionEvidence} from './evidence.js'
+import {eventEvidence, conditionEvidence} from './evidence.js'
+import {short} from '../../model/text.js'
+import {formatAge} from '../../model/age.js'
 
 // Running but not Ready. The kubelet writes probe failures as Unhealthy events
 // "%s probe failed: %s" / "%s probe errored: %v" (pkg/kubelet/prober/prober.go) and the
@@ -98,14 +100,6 @@ function gateCauses(pod: Pod): Cause[] {
   return causes
 }
 
-/** "45s", "12m", "3h5m", "2d4h". */
-export function formatAge(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000))
-  if (s < 60) return `${s}s`
-  if (s < 3600) return `${Math.floor(s / 60)}m`
-  if (s < 86400) return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60) || ''}${s % 3600 >= 60 ? 'm' : ''}`
-  return `${Math.floor(s / 86400)}d${Math.floor((s % 86400) / 3600) || ''}${s % 86400 >= 3600 ? 'h' : ''}`
-}
 
 
 

@@ -4,10 +4,11 @@
 // names the taints, labels and headroom the message leaves out.
 import type {ClusterSnapshot} from '../../model/snapshot.js'
 import type {Pod, Event} from '../../model/k8s.js'
-import type {Cause, CauseCategory, Evidence} from '../../model/reports/why-pending.js'
+import type {Cause, CauseCategory, Evidence} from '../../model/reports/finding.js'
 import {cleanMessage, reporter, type EventIndex} from '../../model/events.js'
 import {parseSchedulerMessage, type ParsedSchedulerMessage, type HistogramEntry} from '../scheduler-message/parse.js'
 import {evaluateNodes, summarizeVerdicts, type ClusterIndex, type FitSummaryLine, type NodeVerdict} from '../../scheduling/index.js'
+import {eventEvidence} from './evidence.js'
 
 export interface SchedulingContext {
   snap: ClusterSnapshot
@@ -45,7 +46,7 @@ function schedulingCauses(pod: Pod, ctx: SchedulingContext, volumeCauses: Cause[
   const failed = latestByReporter(ctx.events.for(pod, 'Pod').filter(e => e.reason === 'FailedScheduling' && !NOT_KUBE_SCHEDULER.test(reporter(e))))
   const evidence: Evidence[] = []
   if (condition?.message) evidence.push({kind: 'Pod', reason: condition.reason, message: condition.message, source: 'pod.status'})
-  for (const e of failed) evidence.push({kind: 'Event', reason: e.reason, message: cleanMessage(e), source: reporter(e)})
+  for (const e of failed) evidence.push(eventEvidence(e))
   if (evidence.length === 0) return {causes: [], prefilter: false} // the scheduler has not looked at it yet
 
   // The condition is complete; events are truncated at 1024 characters.

@@ -1,8 +1,12 @@
-import type {Event, Node, NodeSelectorRequirement, NodeSelectorTerm, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass} from '../../model/k8s.js'
-import type {Cause, Evidence} from '../../model/reports/why-pending.js'
+import type {Event, Node, NodeSelectorTerm, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass} from '../../model/k8s.js'
+import type {Cause, Evidence} from '../../model/reports/finding.js'
 import type {ClusterSnapshot} from '../../model/snapshot.js'
 import {cleanMessage, firstSeen, occurrences, reporter, type EventIndex} from '../../model/events.js'
-import {eventEvidence, short} from './evidence.js'
+import {eventEvidence} from './evidence.js'
+import {short} from '../../model/text.js'
+import type {CheckResult} from './types.js'
+import {matchesNodeSelectorTerms, type NodeFields} from '../../model/labels.js'
+import {requiredNodeAffinity} from '../../scheduling/node-affinity.js'
 
 // The claims of a Pending pod. PVC event texts are the PV controller's
 // (pkg/controller/volume/persistentvolume/pv_controller.go) and the external provisioners'.
@@ -10,14 +14,8 @@ import {eventEvidence, short} from './evidence.js'
 const DEFAULT_CLASS = ['storageclass.kubernetes.io/is-default-class', 'storageclass.beta.kubernetes.io/is-default-class']
 const ZONE_LABELS = ['topology.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/zone']
 
-export interface VolumeVerdict {
-  causes: Cause[]
-  /** True when the only volume cause is an expected wait (WaitForFirstConsumer before scheduling). */
-  waiting: boolean
-}
-
 /** Why the claims of a Pending pod keep it Pending. */
-export function checkVolumes(pod: Pod, snapshot: ClusterSnapshot, events: EventIndex): VolumeVerdict {
+export function checkVolumes(pod: Pod, snapshot: ClusterSnapshot, events: EventIndex): CheckResult {
   if (pod.status?.phase && pod.status.phase !== 'Pending') return {causes: [], waiting: false}
   const ns = pod.metadata.namespace ?? 'default'
   const causes: Cause[] = []
@@ -145,34 +143,15 @@ function nodeAffinityCauses(pod: Pod, bound: {claim: string; pv: PersistentVolum
 }
 
 function podAccepts(pod: Pod, node: Node): boolean {
-  const labels = node.metadata.labels ?? {}
-  const selector = Object.entries(pod.spec.nodeSelector ?? {}).every(([k, v]) => labels[k] === v)
-  const terms = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms
-  return selector && (!terms || matchesTerms(node, terms))
+  return requiredNodeAffinity(pod)?.(nodeFields(node)) ?? true
 }
 
-/** Node selector terms: ORed terms of ANDed requirements; an empty term matches nothing (k8s.io/component-helpers/scheduling/corev1/nodeaffinity). */
-export function matchesTerms(node: Node, terms: NodeSelectorTerm[]): boolean {
-  return terms.some(t => {
-    const exprs = t.matchExpressions ?? []
-    const fields = t.matchFields ?? []
-    if (exprs.length + fields.length === 0) return false
-    return exprs.every(r => matches(node.metadata.labels?.[r.key], r))
-      && fields.every(r => matches(r.key === 'metadata.name' ? node.metadata.name : undefined, r))
-  })
+function matchesTerms(node: Node, terms: NodeSelectorTerm[]): boolean {
+  return matchesNodeSelectorTerms(terms, nodeFields(node))
 }
 
-function matches(value: string | undefined, r: NodeSelectorRequirement): boolean {
-  const values = r.values ?? []
-  switch (r.operator) {
-    case 'In': return value !== undefined && values.includes(value)
-    case 'NotIn': return value === undefined || !values.includes(value)
-    case 'Exists': return value !== undefined
-    case 'DoesNotExist': return value === undefined
-    case 'Gt': return value !== undefined && Number(value) > Number(values[0])
-    case 'Lt': return value !== undefined && Number(value) < Number(values[0])
-    default: return false
-  }
+function nodeFields(node: Node): NodeFields {
+  return {name: node.metadata.name ?? '', labels: node.metadata.labels ?? {}}
 }
 
 function describeTerms(terms: NodeSelectorTerm[]): string {

@@ -1,5 +1,4 @@
-import type {HistogramEntry} from './parse.js'
-import {classifyReason} from './reasons.js'
+import {classifyReason, type HistogramEntry} from './reasons.js'
 
 // Plugins that report several reasons for one node: NodeResourcesFit lists every insufficient
 // resource (noderesources/fit.go), VolumeBinding every conflict (volumebinding/binder.go).

@@ -1,15 +1,9 @@
-import type {ReasonInfo} from './reasons.js'
+import type {HistogramEntry} from './reasons.js'
+import {AGGREGATION_PREFIX} from '../../model/events.js'
 import {countUnaccounted, parseHistogram, parseLegacyEntries, sentenceEnd, toEntry} from './histogram.js'
 
 export {classifyReason} from './reasons.js'
-export type {ReasonInfo} from './reasons.js'
-
-export interface HistogramEntry extends ReasonInfo {
-  count: number | null
-  reason: string
-  /** The message was truncated inside this entry: the text (and maybe the count) is incomplete. */
-  partial?: boolean
-}
+export type {HistogramEntry, ReasonInfo} from './reasons.js'
 
 export interface Preemption {
   eligible: boolean
@@ -39,7 +33,6 @@ export interface ParsedSchedulerMessage {
   raw: string
 }
 
-const AGGREGATION_PREFIX = /^\(combined from similar events\):\s*/
 const AGGREGATED_NO_DETAIL = '(events with common reason combined)'
 // truncateMessage in pkg/scheduler/schedule_one.go cuts events at 1024 characters and appends this.
 const TRUNCATION_SUFFIX = ' ...'

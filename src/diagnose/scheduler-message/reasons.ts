@@ -1,4 +1,5 @@
-import type {CauseCategory} from '../../model/reports/why-pending.js'
+import type {CauseCategory} from '../../model/reports/finding.js'
+import {taintCategory} from '../../model/taints.js'
 
 /** What one reason of a FailedScheduling histogram means. */
 export interface ReasonInfo {
@@ -14,6 +15,14 @@ export interface ReasonInfo {
   unresolvable?: boolean
   /** The plugins named by `node(s) didn't satisfy plugin(s) [...]` (1.32+). */
   plugins?: string[]
+}
+
+/** One `<count> <reason>` of the scheduler's histogram, classified. */
+export interface HistogramEntry extends ReasonInfo {
+  count: number | null
+  reason: string
+  /** The message was truncated inside this entry: the text (and maybe the count) is incomplete. */
+  partial?: boolean
 }
 
 type Info = Omit<ReasonInfo, 'known'>
@@ -137,17 +146,6 @@ const PATTERNS: Array<{pattern: RegExp; info: Info}> = [
   {pattern: formatPattern('resource claim %s is in the process of being allocated'), info: {category: 'other', plugin: 'DynamicResources'}},
 ]
 
-// Taints that mirror node state (well-known taints, TaintNodesByCondition).
-const STATE_TAINTS: Record<string, CauseCategory> = {
-  'node.kubernetes.io/unschedulable': 'node-unschedulable',
-  'node.kubernetes.io/not-ready': 'node-not-ready',
-  'node.kubernetes.io/unreachable': 'node-not-ready',
-  'node.kubernetes.io/network-unavailable': 'node-not-ready',
-  'node.kubernetes.io/memory-pressure': 'node-pressure',
-  'node.kubernetes.io/disk-pressure': 'node-pressure',
-  'node.kubernetes.io/pid-pressure': 'node-pressure',
-}
-
 const PLUGIN_CATEGORIES: Record<string, CauseCategory> = {
   NodeAffinity: 'node-affinity-selector',
   NodeName: 'node-name',
@@ -175,7 +173,7 @@ export function classifyReason(reason: string): ReasonInfo {
     const match = format.exec(text)
     if (match) {
       const taint = {key: match[1] ?? '', value: match[2] ?? ''}
-      return {category: STATE_TAINTS[taint.key] ?? 'taint', plugin: 'TaintToleration', known: true, taint, unresolvable: true}
+      return {category: taintCategory(taint.key), plugin: 'TaintToleration', known: true, taint, unresolvable: true}
     }
   }
 

@@ -1,14 +1,15 @@
 import {describe, expect, it} from 'vitest'
 import type {PodAffinityTerm} from '../../../src/model/k8s.ts'
-import {evaluate, failuresOf, makeNode, makePod} from './helpers.ts'
+import {node, makePod} from '../../fakes/builders.ts'
+import {evaluate, failuresOf} from './helpers.ts'
 
 const zone = 'topology.kubernetes.io/zone'
 const host = 'kubernetes.io/hostname'
 const nodes = [
-  makeNode('a1', {labels: {[zone]: 'a'}}),
-  makeNode('a2', {labels: {[zone]: 'a'}}),
-  makeNode('b1', {labels: {[zone]: 'b'}}),
-  makeNode('nozone'),
+  node('a1', {labels: {[zone]: 'a'}}),
+  node('a2', {labels: {[zone]: 'a'}}),
+  node('b1', {labels: {[zone]: 'b'}}),
+  node('nozone'),
 ]
 const term = (app: string, topologyKey: string, extra: Partial<PodAffinityTerm> = {}): PodAffinityTerm => ({labelSelector: {matchLabels: {app}}, topologyKey, ...extra})
 

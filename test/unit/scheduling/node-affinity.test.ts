@@ -1,11 +1,12 @@
 import {describe, expect, it} from 'vitest'
-import {evaluate, failuresOf, makeNode, makePod} from './helpers.ts'
+import {node, makePod} from '../../fakes/builders.ts'
+import {evaluate, failuresOf} from './helpers.ts'
 
 describe('NodeAffinity', () => {
   const nodes = [
-    makeNode('ssd-a', {labels: {disktype: 'ssd', zone: 'a'}}),
-    makeNode('hdd-b', {labels: {disktype: 'hdd', zone: 'b'}}),
-    makeNode('bare'),
+    node('ssd-a', {labels: {disktype: 'ssd', zone: 'a'}}),
+    node('hdd-b', {labels: {disktype: 'hdd', zone: 'b'}}),
+    node('bare'),
   ]
 
   it('reports the nodeSelector label that is missing or has another value', () => {

@@ -1,8 +1,9 @@
 import {describe, expect, it} from 'vitest'
-import {evaluate, failuresOf, makeNode, makePod} from './helpers.ts'
+import {node, makePod} from '../../fakes/builders.ts'
+import {evaluate, failuresOf} from './helpers.ts'
 
 describe('NodeName', () => {
-  const nodes = [makeNode('a'), makeNode('b')]
+  const nodes = [node('a'), node('b')]
 
   it('excludes every node but the one spec.nodeName names', () => {
     const v = evaluate(makePod('p', {nodeName: 'b', phase: 'Pending'}), nodes)

@@ -1,8 +1,9 @@
 import {describe, expect, it} from 'vitest'
-import {evaluate, failuresOf, makeNode, makePod} from './helpers.ts'
+import {node, makePod} from '../../fakes/builders.ts'
+import {evaluate, failuresOf} from './helpers.ts'
 
 describe('NodePorts', () => {
-  const nodes = [makeNode('a'), makeNode('b'), makeNode('c')]
+  const nodes = [node('a'), node('b'), node('c')]
   const bound = [
     makePod('web-1', {nodeName: 'a', ports: [{containerPort: 80, hostPort: 8080}]}),
     makePod('dns', {nodeName: 'b', ports: [{containerPort: 53, hostPort: 53, protocol: 'UDP', hostIP: '10.0.0.2'}]}),

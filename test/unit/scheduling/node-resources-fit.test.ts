@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {podRequests} from '../../../src/scheduling/index.ts'
-import {evaluate, failuresOf, makeNode, makePod} from './helpers.ts'
+import {node, makePod} from '../../fakes/builders.ts'
+import {evaluate, failuresOf} from './helpers.ts'
 
 const Gi = 2 ** 30
 
@@ -48,7 +49,7 @@ describe('podRequests', () => {
 
 describe('NodeResourcesFit', () => {
   it('reports every insufficient resource with requested, free and allocatable', () => {
-    const nodes = [makeNode('small', {cpu: '4', memory: '8Gi'})]
+    const nodes = [node('small', {cpu: '4', memory: '8Gi'})]
     const bound = [makePod('busy', {nodeName: 'small', requests: {cpu: '2500m', memory: '6.8Gi'}})]
     const f = failuresOf(evaluate(makePod('p', {requests: {cpu: '2', memory: '4Gi'}}), nodes, bound), 'small', 'NodeResourcesFit')
     expect(f.map((x) => x.resource)).toEqual([
@@ -61,7 +62,7 @@ describe('NodeResourcesFit', () => {
   })
 
   it('does not count terminated pods, and does count terminating ones', () => {
-    const nodes = [makeNode('n', {cpu: '4'})]
+    const nodes = [node('n', {cpu: '4'})]
     const pod = makePod('p', {requests: {cpu: '3'}})
     const done = [makePod('job-1', {nodeName: 'n', phase: 'Succeeded', requests: {cpu: '3'}}), makePod('job-2', {nodeName: 'n', phase: 'Failed', requests: {cpu: '3'}})]
     expect(evaluate(pod, nodes, done).get('n')?.fits).toBe(true)
@@ -70,7 +71,7 @@ describe('NodeResourcesFit', () => {
   })
 
   it('checks extended resources, which a node without them lacks entirely', () => {
-    const nodes = [makeNode('gpu', {allocatable: {'nvidia.com/gpu': '2'}}), makeNode('cpu-only')]
+    const nodes = [node('gpu', {allocatable: {'nvidia.com/gpu': '2'}}), node('cpu-only')]
     const bound = [makePod('train', {nodeName: 'gpu', requests: {'nvidia.com/gpu': '1'}})]
     const v = evaluate(makePod('p', {requests: {'nvidia.com/gpu': '2'}}), nodes, bound)
     expect(failuresOf(v, 'gpu', 'NodeResourcesFit')[0]).toMatchObject({detail: 'needs nvidia.com/gpu 2, 1 free of 2', unresolvable: false})
@@ -78,7 +79,7 @@ describe('NodeResourcesFit', () => {
   })
 
   it('counts pods against allocatable pods, even for a pod that requests nothing', () => {
-    const nodes = [makeNode('full', {pods: '2'}), makeNode('room', {pods: '3'})]
+    const nodes = [node('full', {pods: '2'}), node('room', {pods: '3'})]
     const bound = ['a', 'b'].flatMap((n) => [makePod(`${n}-full`, {nodeName: 'full'}), makePod(`${n}-room`, {nodeName: 'room'})])
     const v = evaluate(makePod('p'), nodes, bound)
     expect(failuresOf(v, 'full', 'NodeResourcesFit')).toEqual([expect.objectContaining({
@@ -88,7 +89,7 @@ describe('NodeResourcesFit', () => {
   })
 
   it('fits a request equal to the free amount', () => {
-    const nodes = [makeNode('n', {cpu: '2', memory: '2Gi'})]
+    const nodes = [node('n', {cpu: '2', memory: '2Gi'})]
     const bound = [makePod('b', {nodeName: 'n', requests: {cpu: '1', memory: '1Gi'}})]
     expect(evaluate(makePod('p', {requests: {cpu: '1', memory: '1Gi'}}), nodes, bound).get('n')?.fits).toBe(true)
   })

@@ -1,8 +1,9 @@
 import {describe, expect, it} from 'vitest'
-import {evaluate, failuresOf, makeNode, makePod} from './helpers.ts'
+import {node, makePod} from '../../fakes/builders.ts'
+import {evaluate, failuresOf} from './helpers.ts'
 
 describe('NodeUnschedulable', () => {
-  const nodes = [makeNode('cordoned', {unschedulable: true}), makeNode('open')]
+  const nodes = [node('cordoned', {unschedulable: true}), node('open')]
 
   it('excludes a cordoned node', () => {
     const v = evaluate(makePod('p'), nodes)

@@ -1,14 +1,15 @@
 import {describe, expect, it} from 'vitest'
 import type {TopologySpreadConstraint} from '../../../src/model/k8s.ts'
-import {evaluate, failuresOf, makeNode, makePod} from './helpers.ts'
+import {node, makePod} from '../../fakes/builders.ts'
+import {evaluate, failuresOf} from './helpers.ts'
 
 const zone = 'topology.kubernetes.io/zone'
 const nodes = [
-  makeNode('a1', {labels: {[zone]: 'a', disk: 'ssd'}}),
-  makeNode('a2', {labels: {[zone]: 'a', disk: 'ssd'}}),
-  makeNode('b1', {labels: {[zone]: 'b', disk: 'ssd'}}),
-  makeNode('c1', {labels: {[zone]: 'c'}}),
-  makeNode('nozone'),
+  node('a1', {labels: {[zone]: 'a', disk: 'ssd'}}),
+  node('a2', {labels: {[zone]: 'a', disk: 'ssd'}}),
+  node('b1', {labels: {[zone]: 'b', disk: 'ssd'}}),
+  node('c1', {labels: {[zone]: 'c'}}),
+  node('nozone'),
 ]
 const web = (name: string, node: string, extra: Parameters<typeof makePod>[1] = {}) => makePod(name, {nodeName: node, labels: {app: 'web'}, ...extra})
 // zone a: 3, zone b: 2, zone c: 1
@@ -48,7 +49,7 @@ describe('PodTopologySpread', () => {
   })
 
   it('leaves out nodes with untolerated taints only with nodeTaintsPolicy Honor', () => {
-    const tainted = nodes.map((n) => n.metadata.name === 'c1' ? makeNode('c1', {labels: {[zone]: 'c'}, taints: [{key: 'maintenance', effect: 'NoSchedule'}]}) : n)
+    const tainted = nodes.map((n) => n.metadata.name === 'c1' ? node('c1', {labels: {[zone]: 'c'}, taints: [{key: 'maintenance', effect: 'NoSchedule'}]}) : n)
     const ignore = evaluate(makePod('new', {labels: {app: 'web'}, spread: spread()}), tainted, bound)
     expect(failuresOf(ignore, 'a1', 'PodTopologySpread')[0]?.domains).toEqual({a: 3, b: 2, c: 1})
     const honor = evaluate(makePod('new', {labels: {app: 'web'}, spread: spread({nodeTaintsPolicy: 'Honor'})}), tainted, bound)

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {describeVerdicts, evaluateNodes, summarizeVerdicts, type FitSummaryLine} from '../../../src/scheduling/index.ts'
 import type {Node, Pod} from '../../../src/model/k8s.ts'
-import {makeNode, makePod} from './helpers.ts'
+import {node, makePod} from '../../fakes/builders.ts'
 
 function summarize(pod: Pod, nodes: Node[], boundPods: Pod[] = []): FitSummaryLine[] {
   return summarizeVerdicts(pod, evaluateNodes({pod, nodes, boundPods}))
@@ -9,8 +9,8 @@ function summarize(pod: Pod, nodes: Node[], boundPods: Pod[] = []): FitSummaryLi
 
 describe('summarizeVerdicts', () => {
   // 3 GPU nodes (tainted, and also short of memory) and 9 general nodes short of memory.
-  const gpu = ['gpu-1', 'gpu-2', 'gpu-3'].map((n) => makeNode(n, {memory: '8Gi', taints: [{key: 'dedicated', value: 'gpu', effect: 'NoSchedule'}]}))
-  const pool = Array.from({length: 9}, (_, i) => makeNode(`pool-a-${i + 1}`, {memory: '8Gi'}))
+  const gpu = ['gpu-1', 'gpu-2', 'gpu-3'].map((n) => node(n, {memory: '8Gi', taints: [{key: 'dedicated', value: 'gpu', effect: 'NoSchedule'}]}))
+  const pool = Array.from({length: 9}, (_, i) => node(`pool-a-${i + 1}`, {memory: '8Gi'}))
   const bound = [
     ...pool.map((n) => makePod(`fill-${n.metadata.name}`, {nodeName: n.metadata.name, requests: {memory: n.metadata.name === 'pool-a-2' ? '6.8Gi' : '7Gi'}})),
     ...gpu.map((n) => makePod(`fill-${n.metadata.name}`, {nodeName: n.metadata.name, requests: {memory: '7.5Gi'}})),
@@ -33,32 +33,32 @@ describe('summarizeVerdicts', () => {
   })
 
   it('names as best the roomiest node the pod could otherwise use, not a tainted one', () => {
-    const tainted = makeNode('gpu-big', {memory: '16Gi', taints: [{key: 'dedicated', value: 'gpu', effect: 'NoSchedule'}]})
-    const plain = makeNode('plain', {memory: '8Gi'})
+    const tainted = node('gpu-big', {memory: '16Gi', taints: [{key: 'dedicated', value: 'gpu', effect: 'NoSchedule'}]})
+    const plain = node('plain', {memory: '8Gi'})
     const fill = [makePod('f1', {nodeName: 'gpu-big', requests: {memory: '13Gi'}}), makePod('f2', {nodeName: 'plain', requests: {memory: '7Gi'}})]
     const lines = summarize(makePod('api', {requests: {memory: '4Gi'}}), [tainted, plain], fill)
     expect(lines[0]?.summary).toMatch(/^needs memory 4Gi, best usable node has 1Gi free \(node plain\)/)
   })
 
   it('says when every node fails only on resources, so scale-up would help', () => {
-    const lines = summarize(makePod('big', {requests: {cpu: '4'}}), [makeNode('n1', {cpu: '1'}), makeNode('n2', {cpu: '8'})], [makePod('x', {nodeName: 'n2', requests: {cpu: '6500m'}})])
+    const lines = summarize(makePod('big', {requests: {cpu: '4'}}), [node('n1', {cpu: '1'}), node('n2', {cpu: '8'})], [makePod('x', {nodeName: 'n2', requests: {cpu: '6500m'}})])
     expect(lines).toHaveLength(1)
     expect(lines[0]?.summary).toBe('needs cpu 4, best usable node has 1.5 free (node n2); 2 nodes lack cpu; every node fails only on resources, so scale-up would help')
     expect(lines[0]?.fix).toBe('add nodes (scale-up), free cpu by removing or shrinking pods, or lower the request')
-    expect(describeVerdicts(evaluateNodes({pod: makePod('big', {requests: {cpu: '4'}}), nodes: [makeNode('n1', {cpu: '2'})], boundPods: []})).kind).toBe('resources-only')
+    expect(describeVerdicts(evaluateNodes({pod: makePod('big', {requests: {cpu: '4'}}), nodes: [node('n1', {cpu: '2'})], boundPods: []})).kind).toBe('resources-only')
   })
 
   it('says when no node is big enough', () => {
-    const [line] = summarize(makePod('huge', {requests: {cpu: '16'}}), [makeNode('n1', {cpu: '4'}), makeNode('n2', {cpu: '8'})])
+    const [line] = summarize(makePod('huge', {requests: {cpu: '16'}}), [node('n1', {cpu: '4'}), node('n2', {cpu: '8'})])
     expect(line?.summary).toBe('needs cpu 16, best usable node has 8 free (node n2); 2 nodes lack cpu, and none of them has 16 allocatable (largest 8); every node fails only on resources, so scale-up would help')
     expect(line?.fix).toBe('lower the cpu request, or add nodes with more than 16 cpu allocatable')
   })
 
   it('names the label values nodes have when a node selector matches none', () => {
     const nodes = [
-      ...Array.from({length: 8}, (_, i) => makeNode(`h${i}`, {labels: {disktype: 'hdd'}})),
-      ...Array.from({length: 3}, (_, i) => makeNode(`v${i}`, {labels: {disktype: 'nvme'}})),
-      makeNode('bare'),
+      ...Array.from({length: 8}, (_, i) => node(`h${i}`, {labels: {disktype: 'hdd'}})),
+      ...Array.from({length: 3}, (_, i) => node(`v${i}`, {labels: {disktype: 'nvme'}})),
+      node('bare'),
     ]
     const [line] = summarize(makePod('db', {nodeSelector: {disktype: 'ssd'}}), nodes)
     expect(line).toMatchObject({
@@ -70,7 +70,7 @@ describe('summarizeVerdicts', () => {
   })
 
   it('names the pods that anti-affinity conflicts with, capped', () => {
-    const nodes = Array.from({length: 5}, (_, i) => makeNode(`n${i}`))
+    const nodes = Array.from({length: 5}, (_, i) => node(`n${i}`))
     const bound = nodes.map((n, i) => makePod(`web-${i}`, {nodeName: n.metadata.name, labels: {app: 'web'}}))
     const pod = makePod('web-5', {labels: {app: 'web'}, affinity: {podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{labelSelector: {matchLabels: {app: 'web'}}, topologyKey: 'kubernetes.io/hostname'}]}}})
     const [line] = summarize(pod, nodes, bound)
@@ -80,7 +80,7 @@ describe('summarizeVerdicts', () => {
 
   it('names the domains and counts of a topology spread constraint and the domains that could take the pod', () => {
     const zone = 'topology.kubernetes.io/zone'
-    const nodes = [makeNode('a1', {labels: {[zone]: 'a'}}), makeNode('b1', {labels: {[zone]: 'b'}}), makeNode('c1', {labels: {[zone]: 'c'}, cpu: '1'})]
+    const nodes = [node('a1', {labels: {[zone]: 'a'}}), node('b1', {labels: {[zone]: 'b'}}), node('c1', {labels: {[zone]: 'c'}, cpu: '1'})]
     const bound = [
       ...['w1', 'w2'].map((n) => makePod(n, {nodeName: 'a1', labels: {app: 'web'}})),
       ...['w3', 'w4'].map((n) => makePod(n, {nodeName: 'b1', labels: {app: 'web'}})),
@@ -95,8 +95,8 @@ describe('summarizeVerdicts', () => {
 
   it('says cordoned nodes once, and names not-ready nodes', () => {
     const nodes = [
-      makeNode('drained', {unschedulable: true, taints: [{key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule'}]}),
-      makeNode('dead', {taints: [{key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule'}]}),
+      node('drained', {unschedulable: true, taints: [{key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule'}]}),
+      node('dead', {taints: [{key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule'}]}),
     ]
     const lines = summarize(makePod('p'), nodes)
     expect(lines.map((l) => [l.category, l.summary])).toEqual([
@@ -106,12 +106,12 @@ describe('summarizeVerdicts', () => {
   })
 
   it('says when spec.nodeName names a node that does not exist', () => {
-    const [line] = summarize(makePod('p', {nodeName: 'ghost', phase: 'Pending'}), [makeNode('a'), makeNode('b')])
+    const [line] = summarize(makePod('p', {nodeName: 'ghost', phase: 'Pending'}), [node('a'), node('b')])
     expect(line).toMatchObject({category: 'node-name', summary: 'spec.nodeName is ghost, which is not a node of the cluster', nodes: ['a', 'b']})
   })
 
   it('writes full nodes and the anti-affinity of existing pods', () => {
-    const nodes = [makeNode('full', {pods: '1'}), makeNode('zoned', {labels: {zone: 'z1'}})]
+    const nodes = [node('full', {pods: '1'}), node('zoned', {labels: {zone: 'z1'}})]
     const bound = [
       makePod('filler', {nodeName: 'full'}),
       makePod('db', {nodeName: 'zoned', affinity: {podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{labelSelector: {matchLabels: {app: 'web'}}, topologyKey: 'zone'}]}}}),
@@ -124,7 +124,7 @@ describe('summarizeVerdicts', () => {
   })
 
   it('writes host port conflicts with the pods that hold the port', () => {
-    const nodes = [makeNode('a'), makeNode('b')]
+    const nodes = [node('a'), node('b')]
     const bound = [makePod('ds-a', {nodeName: 'a', ports: [{containerPort: 9100, hostPort: 9100}]}), makePod('ds-b', {nodeName: 'b', ports: [{containerPort: 9100, hostPort: 9100}]})]
     const [line] = summarize(makePod('exporter', {ports: [{containerPort: 9100, hostPort: 9100}]}), nodes, bound)
     expect(line?.summary).toBe('2 nodes already use host port TCP/9100 (by default/ds-a and default/ds-b)')

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {toleratesTaint} from '../../../src/scheduling/index.ts'
-import {evaluate, failuresOf, makeNode, makePod} from './helpers.ts'
+import {node, makePod} from '../../fakes/builders.ts'
+import {evaluate, failuresOf} from './helpers.ts'
 
 describe('toleratesTaint', () => {
   const taint = {key: 'dedicated', value: 'gpu', effect: 'NoSchedule'}
@@ -27,9 +28,9 @@ describe('toleratesTaint', () => {
 
 describe('TaintToleration', () => {
   const nodes = [
-    makeNode('gpu-1', {taints: [{key: 'dedicated', value: 'gpu', effect: 'NoSchedule'}, {key: 'spot', effect: 'NoExecute'}]}),
-    makeNode('soft', {taints: [{key: 'dedicated', value: 'batch', effect: 'PreferNoSchedule'}]}),
-    makeNode('plain'),
+    node('gpu-1', {taints: [{key: 'dedicated', value: 'gpu', effect: 'NoSchedule'}, {key: 'spot', effect: 'NoExecute'}]}),
+    node('soft', {taints: [{key: 'dedicated', value: 'batch', effect: 'PreferNoSchedule'}]}),
+    node('plain'),
   ]
 
   it('reports every untolerated NoSchedule and NoExecute taint, with key, value and effect', () => {
@@ -50,8 +51,8 @@ describe('TaintToleration', () => {
 
   it('maps node-state taints to node-not-ready and node-pressure', () => {
     const v = evaluate(makePod('p'), [
-      makeNode('down', {taints: [{key: 'node.kubernetes.io/unreachable', effect: 'NoExecute'}, {key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule'}]}),
-      makeNode('full', {taints: [{key: 'node.kubernetes.io/disk-pressure', effect: 'NoSchedule'}]}),
+      node('down', {taints: [{key: 'node.kubernetes.io/unreachable', effect: 'NoExecute'}, {key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule'}]}),
+      node('full', {taints: [{key: 'node.kubernetes.io/disk-pressure', effect: 'NoSchedule'}]}),
     ])
     expect(failuresOf(v, 'down', 'TaintToleration').map((x) => x.category)).toEqual(['node-not-ready', 'node-not-ready'])
     expect(failuresOf(v, 'full', 'TaintToleration').map((x) => x.category)).toEqual(['node-pressure'])

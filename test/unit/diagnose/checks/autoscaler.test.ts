@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {checkAutoscaler, parseNoScaleUp} from '../../../../src/diagnose/checks/autoscaler.ts'
-import {NOW, index, pod, podEvent} from './helpers.ts'
+import {NOW, index, pod, podEvent} from '../../../fakes/builders.ts'
 
 const p = pod()
 const ca = (reason: string, message: string, minutesAgo: number) => podEvent(p, reason, message, {minutesAgo, reporter: 'cluster-autoscaler', type: 'Normal'})

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {checkContainers, classifyPullError} from '../../../../src/diagnose/checks/containers.ts'
 import type {ContainerStatus, Pod} from '../../../../src/model/k8s.ts'
-import {NOW, ago, index, pod, podEvent} from './helpers.ts'
+import {NOW, ago, index, pod, podEvent} from '../../../fakes/builders.ts'
 
 function bound(statuses: ContainerStatus[], extra: Partial<Pod['spec']> = {}, phase = 'Pending'): Pod {
   return pod({spec: {nodeName: 'node-a', ...extra}, status: {phase, startTime: ago(12), containerStatuses: statuses}})

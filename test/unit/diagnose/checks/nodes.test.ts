@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {explainNode, splitKubeletMessage} from '../../../../src/diagnose/checks/nodes.ts'
 import type {Condition, Node, Taint} from '../../../../src/model/k8s.ts'
-import {NOW, ago, event, index} from './helpers.ts'
+import {NOW, ago, event, index} from '../../../fakes/builders.ts'
 
 const healthy: Condition[] = [
   {type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available'},

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
-import {checkReadiness, formatAge} from '../../../../src/diagnose/checks/readiness.ts'
+import {checkReadiness} from '../../../../src/diagnose/checks/readiness.ts'
 import type {Condition, Container, Pod} from '../../../../src/model/k8s.ts'
-import {NOW, ago, index, pod, podEvent} from './helpers.ts'
+import {NOW, ago, index, pod, podEvent} from '../../../fakes/builders.ts'
 
 const app: Container = {name: 'app', image: 'acme/api:3', readinessProbe: {httpGet: {path: '/readyz', port: 8080}}}
 
@@ -80,11 +80,5 @@ describe('readiness gates', () => {
     expect(causes[0]?.summary).toBe(`readiness gate ${gate} has no condition on the pod yet`)
     expect(causes[0]?.fix).toMatch(/AWS Load Balancer Controller/)
     expect(causes[0]?.evidence[0]?.reason).toBe('Ready=False ReadinessGatesNotReady')
-  })
-})
-
-describe('formatAge', () => {
-  it('formats ages compactly', () => {
-    expect([formatAge(45_000), formatAge(12 * 60_000), formatAge(3 * 3600_000 + 5 * 60_000), formatAge(3 * 3600_000), formatAge(50 * 3600_000)]).toEqual(['45s', '12m', '3h5m', '3h', '2d2h'])
   })
 })

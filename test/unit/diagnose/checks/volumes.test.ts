@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {checkVolumes, claimNames} from '../../../../src/diagnose/checks/volumes.ts'
 import type {PersistentVolume, PersistentVolumeClaim, Pod, StorageClass} from '../../../../src/model/k8s.ts'
-import {event, index, node, pod, snapshot} from './helpers.ts'
+import {event, index, node, pod, snapshot} from '../../../fakes/builders.ts'
 
 const withClaim = (extra: Partial<Pod['spec']> = {}) => pod({spec: {volumes: [{name: 'data', persistentVolumeClaim: {claimName: 'data-db-0'}}], ...extra}})
 const claim = (storageClassName?: string | null, phase = 'Pending', volumeName?: string): PersistentVolumeClaim =>

@@ -1,10 +1,11 @@
 import {describe, expect, it} from 'vitest'
 import {evaluateNodes, prepareCluster} from '../../../src/scheduling/index.ts'
-import {evaluate, makeNode, makePod} from './helpers.ts'
+import {node, makePod} from '../../fakes/builders.ts'
+import {evaluate} from './helpers.ts'
 
 describe('evaluateNodes', () => {
   it('reports every failing filter on a node, in the scheduler\'s order, past the first one', () => {
-    const nodes = [makeNode('gpu-1', {cpu: '2', memory: '4Gi', taints: [{key: 'dedicated', value: 'gpu', effect: 'NoSchedule'}]})]
+    const nodes = [node('gpu-1', {cpu: '2', memory: '4Gi', taints: [{key: 'dedicated', value: 'gpu', effect: 'NoSchedule'}]})]
     const pod = makePod('p', {requests: {cpu: '1', memory: '6Gi'}, nodeSelector: {pool: 'general'}})
     const [verdict] = evaluateNodes({pod, nodes, boundPods: []})
     expect(verdict?.fits).toBe(false)
@@ -23,9 +24,9 @@ describe('evaluateNodes', () => {
   it('restores taint keys from Node objects when the 1.35 message only says "untolerated taint(s)"', () => {
     // kube-scheduler 1.35 wrote: "0/3 nodes are available: 2 node(s) had untolerated taint(s), 1 Insufficient cpu."
     const nodes = [
-      makeNode('infra-1', {taints: [{key: 'node-role.kubernetes.io/infra', effect: 'NoSchedule'}]}),
-      makeNode('spot-1', {taints: [{key: 'cloud.example.com/spot', value: 'true', effect: 'NoExecute'}]}),
-      makeNode('worker-1', {cpu: '1'}),
+      node('infra-1', {taints: [{key: 'node-role.kubernetes.io/infra', effect: 'NoSchedule'}]}),
+      node('spot-1', {taints: [{key: 'cloud.example.com/spot', value: 'true', effect: 'NoExecute'}]}),
+      node('worker-1', {cpu: '1'}),
     ]
     const verdicts = evaluate(makePod('p', {requests: {cpu: '2'}}), nodes)
     expect(verdicts.get('infra-1')?.failures.map((f) => f.taint)).toEqual([{key: 'node-role.kubernetes.io/infra', effect: 'NoSchedule'}])
@@ -35,7 +36,7 @@ describe('evaluateNodes', () => {
   })
 
   it('gives the same verdicts from a prepared cluster, reused across pods', () => {
-    const nodes = Array.from({length: 20}, (_, i) => makeNode(`n${i}`, {
+    const nodes = Array.from({length: 20}, (_, i) => node(`n${i}`, {
       labels: {'topology.kubernetes.io/zone': `z${i % 3}`},
       ...(i % 5 === 0 ? {taints: [{key: 'dedicated', value: 'db', effect: 'NoSchedule'}]} : {}),
     }))
