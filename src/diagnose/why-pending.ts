@@ -60,7 +60,7 @@ export function diagnose(snap: ClusterSnapshot, opts: DiagnoseOptions): WhyPendi
       owner: topOwner(pod, snap.workloads),
       status,
       waiting: waiting && causes.every(c => isWaitCategory(c) || c.category === 'insufficient-resources' || c.category === 'too-many-pods' || c.category === 'volume-binding'),
-      since: since(pod, status),
+      since: problemSince(pod, status),
       causes: dedupe(causes),
     })
   }
@@ -112,7 +112,7 @@ function isWaitCategory(c: Cause): boolean {
   return WAIT_CATEGORIES.has(c.category)
 }
 
-function since(pod: Pod, status: 'Pending' | 'NotReady'): string | undefined {
+function problemSince(pod: Pod, status: 'Pending' | 'NotReady'): string | undefined {
   const conds = pod.status?.conditions ?? []
   if (status === 'NotReady') return conds.find(c => c.type === 'Ready')?.lastTransitionTime ?? pod.metadata.creationTimestamp
   return conds.find(c => c.type === 'PodScheduled' && c.status !== 'True')?.lastTransitionTime ?? pod.metadata.creationTimestamp

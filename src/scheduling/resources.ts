@@ -40,7 +40,7 @@ export function resourceListToMap(list: ResourceList | undefined): ResourceMap {
   return out
 }
 
-function add(target: ResourceMap, other: ResourceMap): void {
+function addTo(target: ResourceMap, other: ResourceMap): void {
   for (const [name, value] of other) target.set(name, (target.get(name) ?? 0) + value)
 }
 
@@ -70,18 +70,18 @@ function containerRequests(container: Container): ResourceMap {
  */
 export function podRequestMap(pod: Pod): ResourceMap {
   const reqs: ResourceMap = new Map()
-  for (const container of pod.spec.containers ?? []) add(reqs, containerRequests(container))
+  for (const container of pod.spec.containers ?? []) addTo(reqs, containerRequests(container))
   const sidecars: ResourceMap = new Map()
   const initPeak: ResourceMap = new Map()
   for (const container of pod.spec.initContainers ?? []) {
     const own = containerRequests(container)
     if (container.restartPolicy === 'Always') {
-      add(reqs, own)
-      add(sidecars, own)
+      addTo(reqs, own)
+      addTo(sidecars, own)
       max(initPeak, sidecars)
     } else {
       const running = new Map(own)
-      add(running, sidecars)
+      addTo(running, sidecars)
       max(initPeak, running)
     }
   }
@@ -93,7 +93,7 @@ export function podRequestMap(pod: Pod): ResourceMap {
       if (text !== undefined) reqs.set(name, scaledValue(name, text))
     }
   }
-  add(reqs, resourceListToMap(pod.spec.overhead))
+  addTo(reqs, resourceListToMap(pod.spec.overhead))
   return reqs
 }
 

@@ -23,12 +23,12 @@ export function notCreatedWorkloads(snapshot: ClusterSnapshot, events: EventInde
     if (causes.length === 0) continue
     const owner = topOwner(w, snapshot.workloads)
     if (owner) reported.add(`${owner.kind}/${owner.name}`)
-    items.push(item(w, owner ?? {kind: w.kind ?? '', name: w.metadata.name ?? ''}, causes, since(w, events)))
+    items.push(notCreatedItem(w, owner ?? {kind: w.kind ?? '', name: w.metadata.name ?? ''}, causes, failingSince(w, events)))
   }
   for (const d of snapshot.workloads.filter(w => w.kind === 'Deployment')) {
     if (reported.has(`Deployment/${d.metadata.name}`) || !isShort(d)) continue
     const causes = checkWorkload(d, snapshot, events)
-    if (causes.length > 0) items.push(item(d, {kind: 'Deployment', name: d.metadata.name ?? ''}, causes, since(d, events)))
+    if (causes.length > 0) items.push(notCreatedItem(d, {kind: 'Deployment', name: d.metadata.name ?? ''}, causes, failingSince(d, events)))
   }
   return items
 }
@@ -161,13 +161,13 @@ function isShort(w: Workload): boolean {
   }
 }
 
-function since(w: Workload, events: EventIndex): string | undefined {
+function failingSince(w: Workload, events: EventIndex): string | undefined {
   const failures = events.for(w, w.kind).filter(e => e.reason === 'FailedCreate')
   const oldest = failures.at(-1)
   return (oldest && firstSeen(oldest)) ?? w.status?.conditions?.find(c => c.type === 'ReplicaFailure')?.lastTransitionTime
 }
 
-function item(w: Workload, owner: {kind: string; name: string}, causes: Cause[], start: string | undefined): ReportItem {
+function notCreatedItem(w: Workload, owner: {kind: string; name: string}, causes: Cause[], start: string | undefined): ReportItem {
   return {
     object: {kind: w.kind ?? '', namespace: w.metadata.namespace, name: w.metadata.name ?? ''},
     owner, status: 'NotCreated', waiting: false, ...(start ? {since: start} : {}), causes,

@@ -107,4 +107,17 @@ describe('bound volumes and node affinity', () => {
     const {causes} = checkVolumes(withClaim(), snapshot({pvcs: [claim('gp3', 'Bound', 'pvc-9f8e')], pvs: [pv('us-east-1b')], nodes}), index())
     expect(causes).toEqual([])
   })
+
+  it('matches node selectors as the scheduler does: Gt compares integers only', () => {
+    // A label value Go's strconv.ParseInt rejects ("1e3") never satisfies Gt, though Number() reads it as 1000.
+    const gt: PersistentVolume = {kind: 'PersistentVolume', metadata: {name: 'pvc-local'}, spec: {
+      claimRef: {namespace: 'web', name: 'data-db-0'},
+      nodeAffinity: {required: {nodeSelectorTerms: [{matchExpressions: [{key: 'example.com/disk-gen', operator: 'Gt', values: ['3']}]}]}},
+    }}
+    const odd = [node('node-x', {labels: {'example.com/disk-gen': '1e3'}})]
+    const {causes} = checkVolumes(withClaim(), snapshot({pvcs: [claim('local', 'Bound', 'pvc-local')], pvs: [gt], nodes: odd}), index())
+    expect(causes[0]?.category).toBe('volume-node-affinity')
+    const fine = [node('node-y', {labels: {'example.com/disk-gen': '4'}})]
+    expect(checkVolumes(withClaim(), snapshot({pvcs: [claim('local', 'Bound', 'pvc-local')], pvs: [gt], nodes: fine}), index()).causes).toEqual([])
+  })
 })
