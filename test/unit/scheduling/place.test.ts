@@ -65,7 +65,7 @@ describe('placePods', () => {
     const pods = ['w1', 'w2', 'w3', 'w4'].map(n => ({...spread(n), spec: {...spread(n).spec, containers: [{name: 'c', resources: {requests: {cpu: '1'}}}]}}))
     const r = placePods({nodes, boundPods: [], pods})
     // zone b holds one pod (b1 has 1 cpu), so zone a may hold at most two.
-    const zones = Object.values(where(r)).map(n => n[0])
+    const zones = Object.values(where(r)).map(n => String(n)[0])
     expect(zones.filter(z => z === 'b')).toHaveLength(1)
     expect(zones.filter(z => z === 'a')).toHaveLength(2)
     expect(r.unplaced[0]?.reasons.map(l => l.category)).toContain('topology-spread')
