@@ -6,6 +6,7 @@ import {readFileSync} from 'node:fs'
 import type {Agent} from 'node:https'
 import {ClusterError, InputError} from '../model/errors.js'
 import type {ResolvedConfig} from './kubeconfig.js'
+import {firstLine} from '../model/text.js'
 
 export interface Credentials {
   headers: Record<string, string>
@@ -106,8 +107,4 @@ function material(section: Section, fileKey: string, dataKey: string, owner: str
   }
   const data = section[dataKey]
   return typeof data === 'string' && data ? Buffer.from(data, 'base64') : undefined
-}
-
-function firstLine(s: string): string {
-  return s.split('\n').find(l => l.trim() !== '')?.trim() ?? s
 }

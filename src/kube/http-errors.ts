@@ -9,11 +9,48 @@ export interface HttpFailure {
   error?: NodeJS.ErrnoException
 }
 
+/** A metav1.Status, the body of every API error (apimachinery pkg/apis/meta/v1/types.go). */
+export interface Status {
+  kind?: 'Status'
+  apiVersion?: string
+  status?: 'Failure' | 'Success' | string
+  message?: string
+  reason?: string
+  code?: number
+  details?: {
+    name?: string
+    group?: string
+    kind?: string
+    uid?: string
+    /** Go's StatusCause.Type is written as "reason". */
+    causes?: {reason?: string; message?: string; field?: string}[]
+    retryAfterSeconds?: number
+  }
+}
+
+/**
+ * The cause an Eviction refused by a PodDisruptionBudget carries ("The disruption budget web
+ * needs 3 healthy pods and has 3 currently"), or undefined. The server sends it with a 429
+ * (kubernetes pkg/registry/core/pod/storage/eviction.go, policyv1.DisruptionBudgetCause), and
+ * clients tell it from throttling the way apimachinery's errors.HasStatusCause does.
+ */
+export function disruptionBudgetCause(body: unknown): {message: string} | undefined {
+  if (typeof body !== 'object' || body === null) return undefined
+  const causes = (body as Status).details?.causes
+  if (!Array.isArray(causes)) return undefined
+  const cause = causes.find(c => c?.reason === 'DisruptionBudget')
+  return cause ? {message: cause.message ?? ''} : undefined
+}
+
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'UND_ERR_SOCKET'])
 
-/** 429 (API priority and fairness), 5xx and broken connections are retried; for writes only 429 and refused connections. */
+/**
+ * 429 (API priority and fairness), 5xx and broken connections are retried; for writes only 429
+ * and refused connections. A 429 from a PodDisruptionBudget is an answer, not throttling: asking
+ * again at once cannot change it, so it is never retried here.
+ */
 export function isRetryable(f: HttpFailure, method: string): boolean {
-  if (f.status === 429) return true
+  if (f.status === 429) return !disruptionBudgetCause(f.body)
   const idempotent = method === 'GET' || method === 'HEAD'
   if (f.status !== undefined) return idempotent && f.status >= 500 && f.status !== 501
   const code = f.error?.code ?? ''
@@ -62,8 +99,11 @@ export function toClusterError(f: HttpFailure, ctx: {method: string; path: strin
       return new ClusterError('not-found', `${resource} not found (404)`, undefined, 404, f.body)
     case 409:
       return new ClusterError('conflict', `${verb} ${resource}: conflict (${serverMessage})`, undefined, 409, f.body)
-    case 429:
+    case 429: {
+      const budget = disruptionBudgetCause(f.body)
+      if (budget) return new ClusterError('too-many-requests', `${verb} ${resource}: ${serverMessage || 'refused by a PodDisruptionBudget'}${budget.message ? ` (${budget.message})` : ''}`, 'wait until the budget allows a disruption', 429, f.body)
       return new ClusterError('too-many-requests', `the API server kept answering 429 Too Many Requests to ${verb} ${resource}${serverMessage ? ` (${serverMessage})` : ''}`, 'try again later', 429, f.body)
+    }
     default:
       return new ClusterError('server', `${verb} ${resource} failed with ${f.status}${serverMessage ? `: ${serverMessage}` : ''}`, undefined, f.status, f.body)
   }

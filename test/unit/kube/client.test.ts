@@ -1,0 +1,189 @@
+// The client against a real HTTP server on 127.0.0.1: headers, the non-retrying send(), the
+// retry rules of request() for 429s, and streams that outlive --request-timeout.
+import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
+import type {AddressInfo} from 'node:net'
+import {afterEach, describe, expect, it, vi} from 'vitest'
+import {connect, type ClientOptions, type Kube} from '../../../src/kube/client.ts'
+import {loadKubeconfig} from '../../../src/kube/kubeconfig.ts'
+import {ClusterError} from '../../../src/model/errors.ts'
+
+interface Seen {method: string; url: string; headers: IncomingMessage['headers']; body: string; at: number}
+
+/** The error a call fails with; a call that succeeds fails the test. */
+const rejection = (p: Promise<unknown>): Promise<ClusterError> => p.then(() => { throw new Error('expected the call to fail') }, (e: ClusterError) => e)
+
+const cleanups: (() => unknown)[] = []
+afterEach(async () => { for (const c of cleanups.splice(0)) await c() })
+
+/** A server on 127.0.0.1 that records every request; `handle` answers the nth (0-based). */
+async function serve(handle: (req: IncomingMessage, res: ServerResponse, n: number, body: string) => void): Promise<{url: string; seen: Seen[]}> {
+  const seen: Seen[] = []
+  const server = createServer((req, res) => {
+    let body = ''
+    req.on('data', c => { body += c })
+    req.on('end', () => {
+      seen.push({method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, at: Date.now()})
+      handle(req, res, seen.length - 1, body)
+    })
+  })
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r))
+  cleanups.push(() => new Promise(r => { server.closeAllConnections(); server.close(r) }))
+  return {url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen}
+}
+
+async function kubeAt(url: string, opts: Partial<ClientOptions> = {}): Promise<Kube> {
+  const kube = await connect(loadKubeconfig({server: url, token: 'secret'}, {HOME: '/nonexistent'}), {requestTimeoutMs: 5000, verbose: 0, ...opts})
+  cleanups.push(() => kube.close())
+  return kube
+}
+
+const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  res.writeHead(status, {'content-type': 'application/json', ...headers})
+  res.end(JSON.stringify(body))
+}
+
+// Recorded from the real API server (v1.36.4) by test/e2e/kube-seams.test.ts: a policy/v1
+// Eviction of a pod whose PodDisruptionBudget allows no disruption.
+const PDB_REFUSAL = {
+  kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure',
+  message: 'Cannot evict pod as it would violate the pod\'s disruption budget.',
+  reason: 'TooManyRequests',
+  details: {causes: [{reason: 'DisruptionBudget', message: 'The disruption budget db-pdb needs 3 healthy pods and has 3 currently'}]},
+  code: 429,
+}
+const THROTTLED = {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Too many requests, please try again later.', reason: 'TooManyRequests', details: {retryAfterSeconds: 1}, code: 429}
+
+describe('headers', () => {
+  it('sends application/json by default and the Accept asked for, with the credentials and impersonation on every kind of call', async () => {
+    const {url, seen} = await serve((_req, res) => json(res, 200, {}))
+    const kube = await kubeAt(url, {as: 'alice', asGroups: ['dev', 'ops']})
+    await kube.get('/api/v1/pods')
+    await kube.request('/api/v1/pods', {accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json'})
+    await kube.send('/api/v1/pods', {accept: 'text/plain'})
+    const s = await kube.stream('/api/v1/pods', {query: {watch: true}})
+    for await (const _ of s.chunks) { /* drain */ }
+    expect(seen.map(r => r.headers.accept)).toEqual(['application/json', 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json', 'text/plain', 'application/json'])
+    for (const r of seen) {
+      expect(r.headers.authorization).toBe('Bearer secret')
+      expect(r.headers['impersonate-user']).toBe('alice')
+      // Repeated header lines arrive joined by node:http.
+      expect(r.headers['impersonate-group']).toBe('dev, ops')
+    }
+    expect(seen[3]!.url).toBe('/api/v1/pods?watch=true')
+  })
+})
+
+describe('send', () => {
+  it.each([
+    [429, THROTTLED, {'retry-after': '1'}],
+    [500, {kind: 'Status', code: 500, message: 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.'}, {}],
+    [404, {kind: 'Status', code: 404, reason: 'NotFound', message: 'pods "x" not found'}, {}],
+  ] as const)('returns a %i as it came, after one request', async (status, body, headers) => {
+    const {url, seen} = await serve((_req, res) => json(res, status, body, headers))
+    const kube = await kubeAt(url)
+    const answer = await kube.send('/api/v1/namespaces/a/pods/x/eviction', {method: 'POST', body: {kind: 'Eviction'}})
+    expect(answer.status).toBe(status)
+    expect(answer.body).toEqual(body)
+    if (status === 429) expect(answer.headers['retry-after']).toBe('1')
+    expect(seen).toHaveLength(1)
+    expect(seen[0]!.method).toBe('POST')
+    expect(JSON.parse(seen[0]!.body)).toEqual({kind: 'Eviction'})
+  })
+  it('returns a 2xx body parsed, a text body as text and an empty body as undefined', async () => {
+    const {url} = await serve((req, res) => {
+      if (req.url === '/json') return json(res, 201, {kind: 'Eviction'})
+      if (req.url === '/text') { res.writeHead(200); return res.end('ok') }
+      res.writeHead(204); res.end()
+    })
+    const kube = await kubeAt(url)
+    expect((await kube.send('/json')).body).toEqual({kind: 'Eviction'})
+    expect((await kube.send('/text')).body).toBe('ok')
+    expect(await kube.send('/empty')).toMatchObject({status: 204, body: undefined})
+  })
+  it('authenticates once more after a 401, then returns the 401', async () => {
+    const {url, seen} = await serve((_req, res) => json(res, 401, {kind: 'Status', code: 401}))
+    const kube = await kubeAt(url)
+    expect((await kube.send('/api/v1/pods')).status).toBe(401)
+    expect(seen).toHaveLength(2)
+  })
+  it('throws a ClusterError when nothing answers', async () => {
+    const {url} = await serve((_req, res) => json(res, 200, {}))
+    await Promise.all(cleanups.splice(0).map(c => c()))
+    const kube = await kubeAt(url)
+    const err = await rejection(kube.send('/api/v1/pods'))
+    expect(err).toBeInstanceOf(ClusterError)
+    expect(err.kind).toBe('unreachable')
+    expect(err.message).toContain(url)
+  })
+})
+
+describe('request and 429', () => {
+  it('does not retry an eviction refused by a PodDisruptionBudget, and says so', async () => {
+    const {url, seen} = await serve((_req, res) => json(res, 429, PDB_REFUSAL))
+    const kube = await kubeAt(url)
+    const err = await rejection(kube.request('/api/v1/namespaces/shop/pods/db-0/eviction', {method: 'POST', body: {}}))
+    expect(seen).toHaveLength(1)
+    expect(err).toBeInstanceOf(ClusterError)
+    expect(err).toMatchObject({kind: 'too-many-requests', status: 429, body: PDB_REFUSAL})
+    expect(err.message).not.toContain('kept answering')
+    expect(err.message).toBe('create pods/eviction "db-0" in namespace "shop": Cannot evict pod as it would violate the pod\'s disruption budget. (The disruption budget db-pdb needs 3 healthy pods and has 3 currently)')
+  })
+  it('retries a throttling 429 after the Retry-After the server asked for', async () => {
+    const {url, seen} = await serve((_req, res, n) => n === 0 ? json(res, 429, THROTTLED, {'retry-after': '1'}) : json(res, 200, {kind: 'Eviction'}))
+    const kube = await kubeAt(url)
+    expect(await kube.request('/api/v1/namespaces/shop/pods/db-0/eviction', {method: 'POST', body: {}})).toEqual({kind: 'Eviction'})
+    expect(seen).toHaveLength(2)
+    expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(950)
+  })
+  it('gives up on throttling after the retries, naming it', async () => {
+    const {url, seen} = await serve((_req, res) => json(res, 429, THROTTLED))
+    const kube = await kubeAt(url, {retries: 2})
+    const err = await rejection(kube.get('/api/v1/nodes'))
+    expect(seen).toHaveLength(3)
+    expect(err.message).toMatch(/^the API server kept answering 429 Too Many Requests to list nodes/)
+  })
+})
+
+describe('stream', () => {
+  it('keeps a stream open past --request-timeout, which bounds only the wait for its headers', async () => {
+    const {url} = await serve((_req, res) => {
+      res.writeHead(200, {'content-type': 'application/json'})
+      let n = 0
+      const t = setInterval(() => { res.write(`${n}\n`); if (++n === 6) { clearInterval(t); res.end() } }, 100)
+    })
+    const kube = await kubeAt(url, {requestTimeoutMs: 250})
+    const s = await kube.stream('/w')
+    let text = ''
+    for await (const c of s.chunks) text += c
+    expect(text).toBe('0\n1\n2\n3\n4\n5\n')
+  })
+  it('times out when the headers are late', async () => {
+    const {url} = await serve((_req, res) => { setTimeout(() => json(res, 200, {}), 600) })
+    const kube = await kubeAt(url, {requestTimeoutMs: 150, retries: 0})
+    const err = await rejection(kube.stream('/w'))
+    expect(err).toBeInstanceOf(ClusterError)
+    expect(err.kind).toBe('timeout')
+  })
+  it('throws a typed error for a non-2xx answer', async () => {
+    const {url} = await serve((_req, res) => json(res, 410, {kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version: 1 (5)'}))
+    const kube = await kubeAt(url)
+    const err = await rejection(kube.stream('/api/v1/pods'))
+    expect(err).toMatchObject({status: 410, kind: 'server'})
+  })
+  it('ends on abort, and logs with -v like other requests but not the abort', async () => {
+    const {url} = await serve((_req, res) => { res.writeHead(200); res.write('{}\n') })
+    const lines: string[] = []
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation(s => { lines.push(String(s)); return true })
+    cleanups.push(() => spy.mockRestore())
+    const kube = await kubeAt(url, {verbose: 1})
+    const abort = new AbortController()
+    const s = await kube.stream('/api/v1/pods', {query: {watch: true}, signal: abort.signal})
+    const read = (async () => { let t = ''; try { for await (const c of s.chunks) { t += c; abort.abort() } } catch (e) { return {t, e} } return {t} })()
+    const {t, e} = await read
+    expect(t).toBe('{}\n')
+    // The body ends with node's "aborted" error; watch() tells it from a broken connection by the signal.
+    expect(e).toBeInstanceOf(Error)
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(new RegExp(`^GET ${url}/api/v1/pods\\?watch=true 200 OK \\(streaming\\) in \\d+ milliseconds\\n$`))
+  })
+})
