@@ -53,7 +53,7 @@ export function diagnose(snap: ClusterSnapshot, opts: DiagnoseOptions): WhyPendi
     if (!inScope(pod, snap, target)) continue
     const status = podProblem(pod)
     if (!status) continue
-    const {causes, waiting} = runPodChecks(pod, status, ctx)
+    const {causes, waiting, notes} = runPodChecks(pod, status, ctx)
     if (causes.length === 0) causes.push(unexplained(pod, events, status))
     items.push({
       object: {kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name ?? ''},
@@ -62,6 +62,7 @@ export function diagnose(snap: ClusterSnapshot, opts: DiagnoseOptions): WhyPendi
       waiting: waiting && causes.every(c => isWaitCategory(c) || c.category === 'insufficient-resources' || c.category === 'too-many-pods' || c.category === 'volume-binding'),
       since: problemSince(pod, status),
       causes: dedupe(causes),
+      notes,
     })
   }
 

@@ -5,6 +5,10 @@ import type {Cause} from '../model/reports/finding.js'
 import type {Style} from './style.js'
 import {formatAge} from '../model/age.js'
 
+/** The first screen's lines: at most this many rows, each at most this wide. */
+const SUMMARY_ROWS = 15
+const SUMMARY_WIDTH = 100
+
 export interface RenderOptions {
   details: boolean
   style: Style
@@ -21,6 +25,7 @@ export interface ItemGroup {
   waiting: boolean
   items: ReportItem[]
   causes: Cause[]
+  notes: string[]
   since?: string
 }
 
@@ -29,12 +34,12 @@ export function groupItems(items: ReportItem[]): ItemGroup[] {
   const groups = new Map<string, ItemGroup>()
   for (const item of items) {
     const who = item.owner ? `${item.owner.kind}/${item.owner.name}` : `${item.object.kind}/${item.object.name}`
-    const sig = item.causes.map(c => `${c.category}:${c.summary}`).sort().join('|')
+    const sig = [...item.causes.map(c => `${c.category}:${c.summary}`).sort(), ...(item.notes ?? [])].join('|')
     const key = `${item.object.namespace ?? ''}/${who}/${item.status}/${sig}`
     let g = groups.get(key)
     if (!g) {
       const ns = item.object.namespace ? `${item.object.namespace}/` : ''
-      g = {key, title: item.owner ? `${item.owner.kind} ${ns}${item.owner.name}` : `${item.object.kind} ${ns}${item.object.name}`, owner: item.owner, status: item.status, waiting: item.waiting, items: [], causes: item.causes, since: item.since}
+      g = {key, title: item.owner ? `${item.owner.kind} ${ns}${item.owner.name}` : `${item.object.kind} ${ns}${item.object.name}`, owner: item.owner, status: item.status, waiting: item.waiting, items: [], causes: item.causes, notes: item.notes ?? [], since: item.since}
       groups.set(key, g)
     }
     g.items.push(item)
@@ -56,16 +61,20 @@ export function renderWhyPending(r: WhyPendingReport, o: RenderOptions): string 
     return out.join('\n') + '\n' + gaps(r, s)
   }
 
-  // The one-screen summary.
-  if (r.items.length) {
-    const parts = groups.map(g => `${g.items.length} ${shortName(g)} (${headline(g.causes)}${g.waiting ? ', waiting' : ''})`)
-    const what = [podCount ? `${podCount} pod${podCount === 1 ? '' : 's'} not running or not ready` : '', notCreated ? `${notCreated} workload${notCreated === 1 ? '' : 's'} without pods` : ''].filter(Boolean).join(', ')
-    out.push(`${s.bold(what)} in ${o.scope}: ${parts.slice(0, 8).join(', ')}${parts.length > 8 ? `, and ${parts.length - 8} more groups` : ''}`)
+  // The first screen: one short line per workload and per node with problems.
+  const what = [podCount ? `${podCount} pod${podCount === 1 ? '' : 's'} not running or not ready` : '', notCreated ? `${notCreated} workload${notCreated === 1 ? '' : 's'} without pods` : '', badNodes.length ? `${badNodes.length} node${badNodes.length === 1 ? '' : 's'} with problems` : ''].filter(Boolean)
+  out.push(`${s.bold(what.join(', '))} in ${o.scope}:`)
+  const rows = [
+    ...groups.map(g => ({count: g.status === 'NotCreated' ? '-' : String(g.items.length), status: g.status, name: `${g.items[0]?.object.namespace ? `${g.items[0].object.namespace}/` : ''}${shortName(g)}`, causes: g.causes, waiting: g.waiting})),
+    ...badNodes.map(n => ({count: '', status: n.ready === 'True' ? 'node' : n.ready === 'False' ? 'node NotReady' : 'node Unknown', name: n.name, causes: n.causes, waiting: false})),
+  ]
+  const shownRows = rows.slice(0, SUMMARY_ROWS)
+  const nameWidth = Math.min(Math.max(...shownRows.map(r => r.name.length)), 24)
+  for (const r of shownRows) {
+    const head = `  ${r.count.padStart(3)} ${r.status.padEnd(12)} ${r.name.padEnd(nameWidth)}  `
+    out.push(fit(`${head}${headline(r.causes, o.now)}${r.waiting ? ' (waiting)' : ''}`, SUMMARY_WIDTH))
   }
-  if (badNodes.length) {
-    const parts = badNodes.map(n => `${n.name} (${headline(n.causes)})`)
-    out.push(`${s.bold(`${badNodes.length} node${badNodes.length === 1 ? '' : 's'} with problems`)}: ${parts.slice(0, 6).join(', ')}${parts.length > 6 ? `, and ${parts.length - 6} more` : ''}`)
-  }
+  if (rows.length > shownRows.length) out.push(`  … and ${rows.length - shownRows.length} more`)
 
   for (const g of groups) {
     out.push('')
@@ -74,6 +83,7 @@ export function renderWhyPending(r: WhyPendingReport, o: RenderOptions): string 
     out.push(`${s.bold(g.title)}  ${s.dim(`${status}${age}${g.waiting ? ' (an expected wait)' : ''}`)}`)
     const shown = new Set<string>()
     for (const c of g.causes) out.push(...renderCause(c, o, shown))
+    for (const note of g.notes) out.push(`  ${s.dim('-')} ${s.dim('note:')} ${timesForPeople(note, o.now)}`)
     if (g.status !== 'NotCreated') {
       const names = g.items.map(i => i.object.name)
       const shown = o.details ? names : names.slice(0, 3)
@@ -94,7 +104,7 @@ export function renderWhyPending(r: WhyPendingReport, o: RenderOptions): string 
 function renderCause(c: Cause, o: RenderOptions, shown: Set<string>): string[] {
   const s = o.style
   const mark = c.category === 'autoscaler-scaling-up' || c.category === 'preemption' ? s.yellow('~') : s.red('x')
-  const lines = [`  ${mark} ${s.cyan(c.category)}: ${c.summary}`]
+  const lines = [`  ${mark} ${s.cyan(c.category)}: ${timesForPeople(c.summary, o.now)}`]
   if (o.details && c.nodes?.names.length) lines.push(`      ${s.dim('nodes:')} ${c.nodes.names.join(', ')}${c.nodes.count > c.nodes.names.length ? ` and ${c.nodes.count - c.nodes.names.length} more` : ''}`)
   if (c.fix) lines.push(`      ${s.dim('fix:')} ${c.fix}`)
   if (o.details) {
@@ -108,11 +118,43 @@ function renderCause(c: Cause, o: RenderOptions, shown: Set<string>): string[] {
   return lines
 }
 
-function headline(causes: Cause[]): string {
+/** The first cause, and how many more there are. */
+function headline(causes: Cause[], now: Date): string {
   const first = causes[0]
   if (!first) return 'no cause found'
-  const more = causes.length > 1 ? ` +${causes.length - 1}` : ''
-  return `${first.category}: ${truncate(first.summary.replace(/ \(the only obstacle on \d+ nodes?\)$/, ''), 90)}${more}`
+  const more = causes.length > 1 ? ` (+${causes.length - 1} more)` : ''
+  return `${first.category}: ${firstClause(timesForPeople(first.summary, now))}${more}`
+}
+
+/**
+ * The head of a summary, up to its first "; ", ": " or long parenthesis: the row points at the
+ * cause, the block below says the rest. Short parentheses ("(CNI)") stay.
+ */
+function firstClause(summary: string): string {
+  const cuts = [summary.indexOf('; '), summary.indexOf(': ')]
+  for (const m of summary.matchAll(/ \(([^)]*)\)?/g)) if ((m[1] ?? '').length > 12) { cuts.push(m.index); break }
+  const cut = cuts.filter(i => i >= 8).sort((a, b) => a - b)[0]
+  return cut === undefined ? summary : summary.slice(0, cut)
+}
+
+/** Cut a line to width at a word boundary, keeping any "(+N more)" tail. */
+function fit(line: string, width: number): string {
+  if (line.length <= width) return line
+  const tail = / \(\+\d+ more\)( \(waiting\))?$/.exec(line)?.[0] ?? ''
+  return truncate(line.slice(0, line.length - tail.length), width - tail.length) + tail
+}
+
+const TIME = String.raw`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)`
+const SINCE = new RegExp(String.raw`\bsince (${TIME})`, 'g')
+const AT = new RegExp(String.raw`\b(last )?at (${TIME})`, 'g')
+
+/**
+ * Relative times are for people only: reports carry timestamps, and text shows "since <time>"
+ * as "for 3m" and "at <time>" as "3m ago".
+ */
+export function timesForPeople(text: string, now: Date): string {
+  const age = (t: string) => formatAge(now.getTime() - Date.parse(t))
+  return text.replace(SINCE, (_, t: string) => `for ${age(t)}`).replace(AT, (_, last: string | undefined, t: string) => `${last ?? ''}${age(t)} ago`)
 }
 
 function shortName(g: ItemGroup): string {
@@ -123,11 +165,11 @@ function gaps(r: WhyPendingReport, s: Style): string {
   return r.gaps?.length ? s.dim(`note: not read: ${r.gaps.join('; ')}; answers that needed them may be incomplete.`) + '\n' : ''
 }
 
-/** Cut at a word boundary, so a headline never ends inside a name or a number. */
+/** Cut at a word boundary, so a line never ends inside a name or a number (unless the last word is very long). */
 function truncate(s: string, n: number): string {
   if (s.length <= n) return s
   const cut = s.lastIndexOf(' ', n - 1)
-  return `${s.slice(0, cut > n / 2 ? cut : n - 1).replace(/[;,:]$/, '')}…`
+  return `${s.slice(0, cut > n - 24 ? cut : n - 1).replace(/[;,:]$/, '')}…`
 }
 
 function oneLine(s: string): string {

@@ -1,9 +1,10 @@
 // Per-node verdicts folded into lines a person can act on: one line per cause (taint, missing
 // label, resource, host port, affinity term, spread constraint), the most-excluding first.
 import type {Pod} from '../model/k8s.js'
-import {formatQuantity, formatQuantityPair} from '../model/quantity.js'
+import {formatQuantityPair} from '../model/quantity.js'
 import {CAUSE_CATEGORIES} from '../model/reports/finding.js'
 import {UNSCHEDULABLE_TAINT} from '../model/taints.js'
+import {POOL_LABELS} from '../model/pools.js'
 import {formatTaint} from './taint-toleration.js'
 import {count, listNames, uniqueSorted} from '../model/text.js'
 import type {FitFailure, FitSummaryLine, NodeVerdict} from './types.js'
@@ -56,7 +57,8 @@ interface Group {
   nodeSet: Set<string>
 }
 
-function groupKey(f: FitFailure): string {
+/** What one change would have to address: failures with the same key are fixed by the same change. */
+export function groupKey(f: FitFailure): string {
   switch (f.plugin) {
     case 'TaintToleration':
       return `taint:${f.taint ? formatTaint(f.taint) : f.detail}`
@@ -81,6 +83,17 @@ function groupKey(f: FitFailure): string {
     default:
       return f.plugin
   }
+}
+
+/** The distinct changes a node needs before the pod fits there (the cordon taint repeats spec.unschedulable). */
+export function changeKeys(verdict: NodeVerdict): Set<string> {
+  const cordoned = verdict.failures.some((f) => f.plugin === 'NodeUnschedulable')
+  const keys = new Set<string>()
+  for (const f of verdict.failures) {
+    if (cordoned && f.plugin === 'TaintToleration' && f.taint?.key === UNSCHEDULABLE_TAINT) continue
+    keys.add(groupKey(f))
+  }
+  return keys
 }
 
 const are = (n: number) => (n === 1 ? 'is' : 'are')
@@ -124,6 +137,13 @@ function taintLine(g: Group): Pick<FitSummaryLine, 'summary' | 'fix'> {
   }
 }
 
+/** Labels the kubelet, the cloud provider or the node provisioner set from what the machine is. */
+const PROVIDER_LABEL = /^(kubernetes\.io\/(arch|os|hostname)|node\.kubernetes\.io\/(instance-type|windows-build)|beta\.kubernetes\.io\/(arch|os|instance-type)|topology\.kubernetes\.io\/(zone|region)|failure-domain\.beta\.kubernetes\.io\/(zone|region)|karpenter\.sh\/|karpenter\.k8s\.aws\/|eks\.amazonaws\.com\/|cloud\.google\.com\/|kubernetes\.azure\.com\/|node\.kubernetes\.io\/|topology\.[a-z.]+\/)/
+
+export function isProviderLabel(key: string): boolean {
+  return PROVIDER_LABEL.test(key) || (POOL_LABELS as readonly string[]).includes(key)
+}
+
 function affinityLine(g: Group): Pick<FitSummaryLine, 'summary' | 'fix'> {
   const f = g.failures[0] as FitFailure
   const n = g.nodes.length
@@ -150,7 +170,10 @@ function affinityLine(g: Group): Pick<FitSummaryLine, 'summary' | 'fix'> {
       const want = values.length === 1 ? `${l.key}=${values[0]}` : `${l.key} in (${values.join(', ')})`
       return {
         summary: `${nodes(n)} ${lack(n)} label ${want} (${observed})`,
-        fix: `label the nodes meant for this pod (kubectl label node NODE ${l.key}=${values[0] ?? ''}), or change ${where}${anyTerm}`,
+        // Labels the kubelet or the provider sets describe the machine: relabelling would lie to the scheduler.
+        fix: isProviderLabel(l.key)
+          ? `add nodes with ${l.key}=${values[0] ?? ''} (a node group or pool of that kind; the provider sets this label), or change ${where}${anyTerm}`
+          : `label the nodes meant for this pod (kubectl label node NODE ${l.key}=${values[0] ?? ''}), or change ${where}${anyTerm}`,
       }
     }
     case 'NotIn':
@@ -199,7 +222,8 @@ function resourceLine(g: Group, overview: VerdictOverview): Pick<FitSummaryLine,
   const eligible = onlyResources > 0 ? (name: string) => resourceOnly.has(name) : () => true
   let best: FitFailure | undefined
   let bestNode = g.nodes[0] ?? ''
-  let largest = r.allocatable
+  let largest: FitFailure = f
+  let largestNode = bestNode
   g.failures.forEach((x, i) => {
     const free = x.resource?.free ?? Number.NEGATIVE_INFINITY
     const name = g.nodes[i] ?? ''
@@ -207,18 +231,30 @@ function resourceLine(g: Group, overview: VerdictOverview): Pick<FitSummaryLine,
       best = x
       bestNode = name
     }
-    largest = Math.max(largest, x.resource?.allocatable ?? 0)
+    if ((x.resource?.allocatable ?? 0) > (largest.resource?.allocatable ?? 0)) {
+      largest = x
+      largestNode = name
+    }
   })
+  const top = largest.resource ?? r
   const [want, free] = formatQuantityPair(r.name, r.requested, Math.max(best?.resource?.free ?? 0, 0))
-  const tooBig = r.requested > largest
-  const bestText = onlyResources > 0 ? `best usable node has ${free} free (node ${bestNode})` : `best node has ${free} free (node ${bestNode}, excluded by constraints anyway)`
-  const summary = `needs ${r.name} ${want}, ${bestText}; ${nodes(n)} ${lack(n)} ${r.name}` +
-    (tooBig ? `, and none of them has ${want} allocatable (largest ${formatQuantity(r.name, largest)})` : '') + scope
-  const fix = tooBig
-    ? `lower the ${r.name} request, or add nodes with more than ${want} ${r.name} allocatable`
-    : overview.kind === 'resources-only'
+  const tooBig = r.requested > top.allocatable
+  let summary: string
+  let fix: string
+  if (top.allocatable === 0) {
+    summary = `needs ${r.name} ${want}, and ${n === 1 ? 'the node it can use has none' : `none of the ${n} nodes it can use has any`}${scope}`
+    fix = `add nodes with at least ${want} ${r.name} allocatable, or let the pod select nodes that have it`
+  } else if (tooBig) {
+    const [, cap] = formatQuantityPair(r.name, r.requested, top.allocatable)
+    const [, topFree] = formatQuantityPair(r.name, r.requested, Math.max(top.free, 0))
+    summary = `needs ${r.name} ${want}, more than any node it can use has: the largest, ${largestNode}, has ${cap} allocatable, ${topFree} free${scope}`
+    fix = `lower the ${r.name} request to at most ${cap}, or add nodes with at least ${want} ${r.name} allocatable`
+  } else {
+    summary = `needs ${r.name} ${want}; the most free on a node it can use is ${free} (${bestNode}); ${nodes(n)} ${lack(n)} ${r.name}${scope}`
+    fix = overview.kind === 'resources-only'
       ? `add nodes (scale-up), free ${r.name} by removing or shrinking pods, or lower the request`
       : `lower the ${r.name} request, free ${r.name} on a node the pod may use, or add such nodes`
+  }
   return {summary, fix}
 }
 

@@ -1,7 +1,6 @@
 import type {Event, Pod} from '../../model/k8s.js'
 import type {Cause} from '../../model/reports/finding.js'
 import {cleanMessage, lastSeen, reporter, type EventIndex} from '../../model/events.js'
-import {formatAge} from '../../model/age.js'
 import {eventEvidence} from './evidence.js'
 import {short} from '../../model/text.js'
 import type {CheckResult} from './types.js'
@@ -55,7 +54,7 @@ function scaleUpCause(event: Event, who: string, what: string, now: Date): {caus
   const seen = Date.parse(lastSeen(event) ?? '')
   const age = Number.isNaN(seen) ? undefined : now.getTime() - seen
   const stale = age !== undefined && age > PROVISION_TIMEOUT_MS
-  const when = age === undefined ? '' : ` ${formatAge(age)} ago`
+  const when = age === undefined ? '' : ` at ${lastSeen(event)}`
   return {
     waiting: !stale,
     cause: {

@@ -158,7 +158,7 @@ function startupCauses(pod: Pod, podEvents: Event[], now: Date): Cause[] {
   if (started || !creating) return []
   const node = pod.spec.nodeName
   const ns = pod.metadata.namespace ?? 'default'
-  const since = pod.status?.startTime ? ` for ${Math.round((now.getTime() - Date.parse(pod.status.startTime)) / 60_000)}m` : ''
+  const since = pod.status?.startTime ? ` since ${pod.status.startTime}` : ''
   const causes: Cause[] = []
   const seen = new Set<string>()
   const mountEvents = podEvents.filter(e => e.reason === 'FailedMount' || e.reason === 'FailedAttachVolume')

@@ -26,8 +26,9 @@ export const POD_CHECKS: readonly PodCheck[] = [
       // Claims are the scheduler's PreFilter (VolumeBinding): their causes are ordered with its answer.
       const volume = checkVolumes(pod, ctx.snap, ctx.events)
       const missing = found.some(c => c.category === 'scheduler-missing')
-      const scheduling = missing ? [] : explainScheduling(pod, ctx.scheduling, volume.causes)
-      return {causes: scheduling.length ? scheduling : volume.causes, waiting: volume.waiting}
+      if (missing) return volume
+      const {causes, notes} = explainScheduling(pod, ctx.scheduling, volume.causes)
+      return {causes, waiting: volume.waiting, notes}
     },
   },
   {name: 'autoscaler', stage: 'unscheduled', run: (pod, ctx) => checkAutoscaler(pod, ctx.events, ctx.now)},
@@ -49,16 +50,18 @@ export const POD_CHECKS: readonly PodCheck[] = [
 ]
 
 /** Runs the checks of the pod's stage in order; a decisive check that finds causes ends the run. */
-export function runPodChecks(pod: Parameters<PodCheck['run']>[0], status: 'Pending' | 'NotReady', ctx: Parameters<PodCheck['run']>[1], checks: readonly PodCheck[] = POD_CHECKS): {causes: Cause[]; waiting: boolean} {
+export function runPodChecks(pod: Parameters<PodCheck['run']>[0], status: 'Pending' | 'NotReady', ctx: Parameters<PodCheck['run']>[1], checks: readonly PodCheck[] = POD_CHECKS): {causes: Cause[]; waiting: boolean; notes: string[]} {
   const stage = pod.spec.nodeName ? 'bound' : 'unscheduled'
   const causes: Cause[] = []
+  const notes: string[] = []
   let waiting = false
   for (const check of checks) {
     if (check.stage !== stage || (check.notReadyOnly && status !== 'NotReady')) continue
     const result = check.run(pod, ctx, causes)
     causes.push(...result.causes)
     waiting ||= result.waiting
+    for (const note of result.notes ?? []) if (!notes.includes(note)) notes.push(note)
     if (check.decisive && result.causes.length > 0) break
   }
-  return {causes, waiting}
+  return {causes, waiting, notes}
 }

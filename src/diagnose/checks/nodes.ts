@@ -1,7 +1,6 @@
 import type {Condition, Event, Node, Taint} from '../../model/k8s.js'
 import type {Cause, CauseCategory, Evidence} from '../../model/reports/finding.js'
 import {EventIndex} from '../../model/events.js'
-import {formatAge} from '../../model/age.js'
 import {conditionEvidence, eventEvidence} from './evidence.js'
 import {STATE_TAINTS} from '../../model/taints.js'
 
@@ -45,7 +44,7 @@ export function explainNode(node: Node, events: EventIndex | Event[], now: Date)
     if (!byState.has(state)) byState.set(state, cause)
     causes.push(cause)
   }
-  const since = (c: Condition) => c.lastTransitionTime ? ` since ${c.lastTransitionTime} (${formatAge(now.getTime() - Date.parse(c.lastTransitionTime))} ago)` : ''
+  const since = (c: Condition) => c.lastTransitionTime ? ` since ${c.lastTransitionTime}` : ''
 
   if (readyCondition && ready !== 'True') {
     for (const cause of notReadyCauses(name, node, readyCondition, conditions, since(readyCondition))) add('Ready', cause)

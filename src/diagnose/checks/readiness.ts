@@ -3,7 +3,6 @@ import type {Cause} from '../../model/reports/finding.js'
 import {cleanMessage, lastSeen, occurrences, type EventIndex} from '../../model/events.js'
 import {eventEvidence, conditionEvidence} from './evidence.js'
 import {short} from '../../model/text.js'
-import {formatAge} from '../../model/age.js'
 
 // Running but not Ready. The kubelet writes probe failures as Unhealthy events
 // "%s probe failed: %s" / "%s probe errored: %v" (pkg/kubelet/prober/prober.go) and the
@@ -60,7 +59,7 @@ function containerCause(pod: Pod, spec: Container | undefined, status: Container
   const output = PROBE.exec(cleanMessage(failure))?.[3]?.trim() ?? ''
   const probe = starting ? spec?.startupProbe : spec?.readinessProbe
   const seen = lastSeen(failure)
-  const ago = seen ? `, last ${formatAge(now.getTime() - Date.parse(seen))} ago` : ''
+  const ago = seen ? `, last at ${seen}` : ''
   return {
     category: 'readiness-probe',
     summary: `the ${kind.toLowerCase()} probe of ${who} failed ${occurrences(failure) === 1 ? 'once' : `${occurrences(failure)} times`}${ago}: ${short(output)}`,

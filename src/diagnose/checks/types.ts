@@ -11,6 +11,8 @@ export interface CheckResult {
   causes: Cause[]
   /** True when the causes are an expected wait: a scale-up under way, WaitForFirstConsumer, preemption. */
   waiting: boolean
+  /** Context that blocks nothing by itself; shown beside the causes, never counted as one. */
+  notes?: string[]
 }
 
 export interface CheckContext {

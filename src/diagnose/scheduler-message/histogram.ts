@@ -3,8 +3,9 @@ import {classifyReason, type HistogramEntry} from './reasons.js'
 // Plugins that report several reasons for one node: NodeResourcesFit lists every insufficient
 // resource (noderesources/fit.go), VolumeBinding every conflict (volumebinding/binder.go).
 const MULTI_REASON_PLUGINS = new Set(['NodeResourcesFit', 'VolumeBinding', 'DynamicResources'])
-// ≤1.21 InterPodAffinity printed this umbrella next to the specific reason, for the same node.
-const AFFINITY_UMBRELLAS = new Set(["node(s) didn't match pod affinity/anti-affinity", 'MatchInterPodAffinity'])
+// ≤1.21 InterPodAffinity printed this umbrella next to the specific reason, for the same node
+// (1.21 added " rules" to it: interpodaffinity/filtering.go ErrReasonAffinityNotMatch).
+const AFFINITY_UMBRELLAS = new Set(["node(s) didn't match pod affinity/anti-affinity", "node(s) didn't match pod affinity/anti-affinity rules", 'MatchInterPodAffinity'])
 
 export function toEntry(count: number | null, reason: string): HistogramEntry {
   const text = reason.trim()

@@ -1,6 +1,7 @@
 import type {HistogramEntry} from './reasons.js'
 import {AGGREGATION_PREFIX} from '../../model/events.js'
 import {countUnaccounted, parseHistogram, parseLegacyEntries, sentenceEnd, toEntry} from './histogram.js'
+import {classifyTruncated, PLUGIN_CATEGORIES} from './reasons.js'
 
 export {classifyReason} from './reasons.js'
 export type {HistogramEntry, ReasonInfo} from './reasons.js'
@@ -15,9 +16,15 @@ export interface Preemption {
 }
 
 export interface ParsedSchedulerMessage {
-  kind: 'fit-error' | 'legacy' | 'no-nodes' | 'scheduler-error' | 'aggregated-no-detail' | 'unknown'
+  /**
+   * `rejected`: ≤1.19 the scheduling cycle stopped without a FitError and the message is the error
+   * itself — a predicate error aggregated over nodes (`<err> (repeated N times)`, `[e1, e2]`), a
+   * claim pre-check (`persistentvolumeclaim "x" not found`), or a PreFilter rejection (1.16–1.18
+   * `rejected by "<plugin>" at prefilter: <msg>`, in `prefilter`). Only texts with a known reason.
+   */
+  kind: 'fit-error' | 'legacy' | 'no-nodes' | 'scheduler-error' | 'rejected' | 'aggregated-no-detail' | 'unknown'
   totalNodes: number | null
-  /** The once-printed PreFilter rejection (1.26+), count null. */
+  /** The once-printed PreFilter rejection (1.26+; 1.16–1.18 `rejected by "<plugin>" at prefilter: `), count null. */
   prefilter: HistogramEntry | null
   /** The histogram, in message order (which is lexicographic, never by importance). */
   entries: HistogramEntry[]
@@ -34,7 +41,11 @@ export interface ParsedSchedulerMessage {
 }
 
 const AGGREGATED_NO_DETAIL = '(events with common reason combined)'
-// truncateMessage in pkg/scheduler/schedule_one.go cuts events at 1024 characters and appends this.
+// truncateMessage cuts FailedScheduling events at 1024 characters and appends this: pkg/scheduler/scheduler.go
+// since kubernetes/kubernetes#98715 (1.21), schedule_one.go from 1.24 on (read in 1.24.0-alpha.4 … 1.36.2).
+// Before, nothing was cut: 1.16–1.20 (events.k8s.io recorder) the API server rejected a note over 1024
+// characters and the event was lost (kubernetes/kubernetes#98175); ≤1.15 core/v1 events had no limit.
+// The PodScheduled condition is never cut.
 const TRUNCATION_SUFFIX = ' ...'
 // ErrNoNodesAvailable, pkg/scheduler/scheduler.go.
 const NO_NODES = 'no nodes available to schedule pods'
@@ -48,8 +59,20 @@ const LEGACY_PER_NODE = /^fit failure on node \(([^)]*)\):\s*(.*)$/gm
 // Framework errors (SchedulerError): `running PreBind plugin "VolumeBinding": ...`; older
 // releases wrote `error while running "VolumeBinding" prebind plugin for pod "x": ...`.
 const PLUGIN_ERROR = /running (?:(\w+) plugin "([^"]+)"|"([^"]+)" (\w+) plugin(?: for pod "[^"]*")?):\s*/
+// Older wrappers of framework errors: 1.19 "prefilter plugin %q failed for pod %q: %v" (framework/runtime/framework.go).
+const PLUGIN_FAILED = /(?:^|: )(\w+) plugin "([^"]+)" failed for pod "[^"]*":\s*/
+// 1.16–1.18 PreFilter rejections (framework/v1alpha1/framework.go RunPreFilterPlugins): Unschedulable, not an error.
+const PREFILTER_REJECTED = /^rejected by "([^"]+)" at prefilter: /
+// Pre-framework failures after a node was chosen (scheduler.go ≤1.17; "binding rejected" lower-case in schedule_one.go 1.24+).
+const CYCLE_ERROR = /^(AssumePodVolumes failed|AssumePod failed|[Bb]inding rejected): /
+// scheduler.go 1.14: "reserve plugin %v failed".
+const RESERVE_FAILED = /^reserve plugin (\S+) failed$/
+// ≤1.17 generic_scheduler.go aggregates predicate errors with utilerrors.CreateAggregateFromMessageCountMap.
+const REPEATED = / \(repeated (\d+) times\)$/
 const PREEMPTION_MARKER = ' preemption: '
 const NOT_ELIGIBLE = 'not eligible due to '
+// default_preemption.go (read in 1.36.2): PostFilter stops before any dry run for a pod group it cannot find.
+const NOT_EVALUATED = new Set(['pod group for pod not found'])
 // DRA's PostFilter texts (dynamicresources.go); seen before `preemption:` since 1.34.
 const DRA_POST_FILTER = new Set(['no new claims to deallocate', 'still not schedulable', 'deallocation of ResourceClaim completed', 'plugin disabled'])
 
@@ -84,8 +107,18 @@ export function parseSchedulerMessage(message: string, conditionReason?: string)
     return {...result, totalNodes: volcano[1] ? Number(volcano[1]) : null, entries: histogram.entries}
   }
   const legacy = parseLegacy(text)
-  if (legacy) return {...result, kind: 'legacy', entries: legacy}
+  if (legacy) {
+    const last = legacy.at(-1)
+    if (result.truncated && last) markPartial(last)
+    return {...result, kind: 'legacy', entries: legacy}
+  }
 
+  const rejectedBy = PREFILTER_REJECTED.exec(text)
+  if (rejectedBy) {
+    const prefilter = pluginEntry(null, rejectedBy[1] ?? '', text.slice(rejectedBy[0].length))
+    if (result.truncated) prefilter.partial = true // the plugin named in front decides, not the cut text
+    return {...result, kind: 'rejected', prefilter}
+  }
   const pluginError = PLUGIN_ERROR.exec(text)
   if (pluginError) {
     const plugin = pluginError[2] ?? pluginError[3] ?? null
@@ -93,10 +126,69 @@ export function parseSchedulerMessage(message: string, conditionReason?: string)
     const detail = text.slice(pluginError.index + pluginError[0].length)
     return {...result, kind: 'scheduler-error', schedulerError: {plugin, extensionPoint, message: detail}}
   }
+  const pluginFailed = PLUGIN_FAILED.exec(text)
+  if (pluginFailed) {
+    const detail = text.slice(pluginFailed.index + pluginFailed[0].length)
+    return {...result, kind: 'scheduler-error', schedulerError: {plugin: pluginFailed[2] ?? null, extensionPoint: pluginFailed[1] ?? null, message: detail}}
+  }
+  const cycleError = CYCLE_ERROR.exec(text)
+  if (cycleError) {
+    const plugin = cycleError[1] === 'AssumePodVolumes failed' ? 'VolumeBinding' : null
+    return {...result, kind: 'scheduler-error', schedulerError: {plugin, extensionPoint: null, message: text.slice(cycleError[0].length)}}
+  }
+  const reserveFailed = RESERVE_FAILED.exec(text)
+  if (reserveFailed) {
+    return {...result, kind: 'scheduler-error', schedulerError: {plugin: reserveFailed[1] ?? null, extensionPoint: 'reserve', message: text}}
+  }
+  // ≤1.17: binding the pod's volumes failed after a node was chosen; the message is the bare error.
+  if (conditionReason === 'VolumeBindingFailed' && text) {
+    return {...result, kind: 'scheduler-error', schedulerError: {plugin: 'VolumeBinding', extensionPoint: null, message: text}}
+  }
   if (conditionReason === 'SchedulerError' && text) {
     return {...result, kind: 'scheduler-error', schedulerError: {plugin: null, extensionPoint: null, message: text}}
   }
+  const rejected = parseRejected(text, result.truncated)
+  if (rejected) return {...result, kind: 'rejected', entries: rejected}
   return result
+}
+
+/** Marks the entry a truncation cut into and, if its text is now unknown, takes what every reason it may have been means. */
+function markPartial(entry: HistogramEntry): void {
+  entry.partial = true
+  if (entry.known) return
+  const guess = classifyTruncated(entry.reason)
+  if (guess) Object.assign(entry, guess)
+}
+
+/** A reason named together with the plugin that wrote it: the plugin decides the category when the text is unknown. */
+function pluginEntry(count: number | null, plugin: string, reason: string): HistogramEntry {
+  const entry = toEntry(count, reason)
+  if (entry.known) return entry
+  const category = PLUGIN_CATEGORIES[plugin]
+  return {...entry, plugin, ...(category ? {category, known: true} : {})}
+}
+
+/**
+ * ≤1.17 predicate errors, aggregated over the nodes that returned them (apimachinery util/errors):
+ * one error prints as itself, several as `[e1, e2]`, each with ` (repeated N times)` when N > 1 nodes
+ * returned it. A pre-check error (one, never bracketed) has no node count. Null unless a reason is known.
+ */
+function parseRejected(text: string, truncated: boolean): HistogramEntry[] | null {
+  if (!text) return null
+  const bracketed = text.startsWith('[') && (text.endsWith(']') || truncated)
+  const body = bracketed ? text.slice(1).replace(/\]$/, '') : text
+  const parts = bracketed ? body.split(', ') : [body]
+  const entries = parts.map((part, index) => {
+    const repeated = REPEATED.exec(part)
+    // A cut inside the last part may leave the start of " (repeated N times)".
+    const cutCount = truncated && index === parts.length - 1 && !repeated ? / \((?:r[a-z]*(?: \d*(?: [a-z]*)?)?)?$/.exec(part) : null
+    const reason = repeated ? part.slice(0, repeated.index) : cutCount ? part.slice(0, cutCount.index) : part
+    return toEntry(repeated ? Number(repeated[1]) : bracketed && !cutCount ? 1 : null, reason)
+  })
+  const last = entries.at(-1)
+  if (truncated && last) markPartial(last)
+  if (!entries.some((entry) => entry.known)) return null
+  return entries
 }
 
 // Grammar (pkg/scheduler/framework/types.go FitError.Error, a.5 of the research):
@@ -125,7 +217,7 @@ function parseFitError(result: ParsedSchedulerMessage, totalNodes: number, body:
     const last = postFilter.at(-1)
     if (!preemption && last !== undefined && 'preemption:'.startsWith(last)) postFilter.pop()
     const cutEntry = cutInMain ? (main.entries.at(-1) ?? main.prefilter) : preemption && !preemption.ended ? preemption.entries.at(-1) : undefined
-    if (cutEntry) cutEntry.partial = true
+    if (cutEntry) markPartial(cutEntry)
   }
   parsed.unaccountedNodes = countUnaccounted(totalNodes, main.prefilter, main.entries, !cutInMain)
   return parsed
@@ -176,6 +268,8 @@ interface ParsedPreemption {
 // not preempt (preemptionPolicy=Never, victims of an earlier preemption still terminating).
 function parsePreemption(tail: string): ParsedPreemption {
   const raw = tail.trim()
+  const notEvaluated = raw.replace(/\.+$/, '')
+  if (NOT_EVALUATED.has(notEvaluated)) return {eligible: false, notEligibleReason: notEvaluated, totalNodes: null, entries: [], raw, addOns: [], ended: true}
   if (raw.startsWith(NOT_ELIGIBLE)) {
     const reason = raw.slice(NOT_ELIGIBLE.length)
     const end = sentenceEnd(reason)

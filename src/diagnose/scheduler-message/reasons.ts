@@ -1,5 +1,5 @@
 import type {CauseCategory} from '../../model/reports/finding.js'
-import {taintCategory} from '../../model/taints.js'
+import {STATE_TAINTS, taintCategory} from '../../model/taints.js'
 
 /** What one reason of a FailedScheduling histogram means. */
 export interface ReasonInfo {
@@ -74,7 +74,8 @@ define('pod-affinity-anti-affinity', 'InterPodAffinity', false, [
 ])
 define('pod-affinity-anti-affinity', 'InterPodAffinity', true, ["node(s) didn't match pod affinity rules"])
 define('pod-affinity-anti-affinity', 'InterPodAffinity', undefined, [
-  "node(s) didn't match pod affinity/anti-affinity", // ≤1.21 umbrella, printed next to the specific reason
+  "node(s) didn't match pod affinity/anti-affinity", // ≤1.20 umbrella, printed next to the specific reason
+  "node(s) didn't match pod affinity/anti-affinity rules", // the same umbrella in 1.21 (interpodaffinity/filtering.go)
   'MatchInterPodAffinity', 'ExistingPodsAntiAffinityRulesNotMatch', 'PodAffinityRulesNotMatch', 'PodAntiAffinityRulesNotMatch',
 ])
 // ServiceAffinity places a service's pods on nodes sharing label values: co-location, hence pod affinity.
@@ -86,14 +87,19 @@ define('volume-binding', 'VolumeBinding', true, [
   "node(s) didn't find available persistent volumes to bind",
   'node(s) did not have enough free storage',
   'node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)',
+  'pvc(s) bound to non-existent pv(s)', // 1.20–1.22 wording of the same (controller/volume/scheduling/scheduler_binder.go)
 ])
 define('volume-binding', 'VolumeBinding', undefined, ['VolumeBindingNoMatch', 'CheckVolumeBinding'])
-define('volume-node-affinity', 'VolumeBinding', true, ['node(s) had volume node affinity conflict'])
+define('volume-node-affinity', 'VolumeBinding', true, [
+  'node(s) had volume node affinity conflict',
+  "node(s) didn't match PersistentVolume's node affinity", // volumebinding/binder.go, read in 1.36.2
+])
 define('volume-node-affinity', 'VolumeBinding', undefined, ['VolumeNodeAffinityConflict'])
 define('pvc-unbound', 'VolumeBinding', true, ['pod has unbound immediate PersistentVolumeClaims', 'pod has unbound PersistentVolumeClaims'])
 define('volume-binding', 'VolumeRestrictions', false, [
   'node(s) had no available disk',
   'node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode',
+  'node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod', // read in 1.36.2
 ])
 define('volume-binding', 'VolumeRestrictions', undefined, ['NoDiskConflict'])
 define('volume-node-affinity', 'VolumeZone', true, ['node(s) had no available volume zone'])
@@ -109,6 +115,8 @@ define('other', 'DynamicResources', undefined, [
   'resourceclaim in use', 'resourceclaim depends on disabled DRAControlPlaneController feature',
   'no new claims to deallocate', 'still not schedulable', 'deallocation of ResourceClaim completed',
 ])
+// NodeDeclaredFeatures (nodedeclaredfeatures.go, read in 1.36.2): the node does not declare a feature the pod needs.
+define('other', 'NodeDeclaredFeatures', true, ["node(s) didn't match Pod's required features"])
 // Nodes outside a PreFilterResult in 1.27.x–1.30.1 (removed by kubernetes/kubernetes#125197).
 define('other', null, true, ['node is filtered out by the prefilter result'])
 // The API server's SchedulingGated condition message (pkg/registry/core/pod/strategy.go).
@@ -136,17 +144,31 @@ const PLUGIN_FORMATS = [
   formatPattern("node(s) didn't satisfy plugin(s) [%s]"), // 1.32+ absent nodes (kubernetes/kubernetes#126022)
   formatPattern("node(s) didn't satisfy plugin %s"),
 ]
-const PATTERNS: Array<{pattern: RegExp; info: Info}> = [
-  {pattern: formatPattern('waiting for scheduling gates: %s'), info: {category: 'scheduling-gate', plugin: 'SchedulingGates', unresolvable: true}},
-  {pattern: formatPattern('persistentvolumeclaim "%s" not found'), info: {category: 'pvc-unbound', plugin: 'VolumeBinding', unresolvable: true}},
-  {pattern: formatPattern('PersistentVolumeClaim is not bound: "%s"'), info: {category: 'pvc-unbound', plugin: 'VolumeBinding'}},
-  {pattern: formatPattern('VolumeBindingMode not set for StorageClass "%s"'), info: {category: 'volume-binding', plugin: 'VolumeZone', unresolvable: true}},
-  {pattern: formatPattern('Insufficient resources: %s'), info: {category: 'other', plugin: 'DynamicResources'}},
-  {pattern: formatPattern('request %s: device class %s does not exist'), info: {category: 'other', plugin: 'DynamicResources'}},
-  {pattern: formatPattern('resource claim %s is in the process of being allocated'), info: {category: 'other', plugin: 'DynamicResources'}},
+const PATTERN_FORMATS: Array<{format: string; info: Info}> = [
+  {format: 'waiting for scheduling gates: %s', info: {category: 'scheduling-gate', plugin: 'SchedulingGates', unresolvable: true}},
+  {format: 'persistentvolumeclaim "%s" not found', info: {category: 'pvc-unbound', plugin: 'VolumeBinding', unresolvable: true}},
+  {format: 'PersistentVolumeClaim is not bound: "%s"', info: {category: 'pvc-unbound', plugin: 'VolumeBinding'}},
+  // Claim checks before or inside VolumeBinding's PreFilter: podPassesBasicChecks (core/generic_scheduler.go,
+  // ≤1.19), then volumebinding/volume_binding.go (1.20+).
+  {format: 'persistentvolumeclaim "%s" is being deleted', info: {category: 'pvc-unbound', plugin: 'VolumeBinding', unresolvable: true}},
+  {format: 'persistentvolumeclaim "%s" was not created for the pod', info: {category: 'pvc-unbound', plugin: 'VolumeBinding', unresolvable: true}},
+  {format: 'waiting for ephemeral volume controller to create the persistentvolumeclaim "%s"', info: {category: 'pvc-unbound', plugin: 'VolumeBinding', unresolvable: true}},
+  {format: 'persistentvolumeclaim "%s" bound to non-existent persistentvolume "%s"', info: {category: 'volume-binding', plugin: 'VolumeBinding', unresolvable: true}},
+  // Errors of the volume-zone check: NoVolumeZoneConflict (algorithm/predicates/predicates.go ≤1.17), then
+  // VolumeZone's Filter (volumezone/volume_zone.go 1.18–1.21).
+  {format: 'PersistentVolumeClaim was not found: "%s"', info: {category: 'pvc-unbound', plugin: 'VolumeZone'}},
+  {format: 'PersistentVolume not found: "%s"', info: {category: 'volume-binding', plugin: 'VolumeZone'}},
+  {format: 'PersistentVolume was not found: "%s"', info: {category: 'volume-binding', plugin: 'VolumeZone'}},
+  {format: 'StorageClass "%s" claimed by PersistentVolumeClaim "%s" not found', info: {category: 'volume-binding', plugin: 'VolumeZone'}},
+  {format: 'VolumeBindingMode not set for StorageClass "%s"', info: {category: 'volume-binding', plugin: 'VolumeZone', unresolvable: true}},
+  {format: 'Insufficient resources: %s', info: {category: 'other', plugin: 'DynamicResources'}},
+  {format: 'request %s: device class %s does not exist', info: {category: 'other', plugin: 'DynamicResources'}},
+  {format: 'resource claim %s is in the process of being allocated', info: {category: 'other', plugin: 'DynamicResources'}},
 ]
+const PATTERNS = PATTERN_FORMATS.map(({format, info}) => ({pattern: formatPattern(format), info}))
 
-const PLUGIN_CATEGORIES: Record<string, CauseCategory> = {
+/** The category of each plugin whose failures all mean one thing. */
+export const PLUGIN_CATEGORIES: Record<string, CauseCategory> = {
   NodeAffinity: 'node-affinity-selector',
   NodeName: 'node-name',
   TaintToleration: 'taint',
@@ -192,4 +214,32 @@ export function classifyReason(reason: string): ReasonInfo {
     if (pattern.test(text)) return {...info, known: true}
   }
   return {category: 'other', plugin: null, known: false}
+}
+
+const CUT_TAINT = /^node\(s\) had (?:untolerated )?taint \{([^:}]*)(:?)/
+
+/**
+ * For a reason a truncation cut short (` ...` at 1024 characters): what every known reason that
+ * starts with this text means, when they all agree; null otherwise. Never guesses from short stubs.
+ */
+export function classifyTruncated(partial: string): ReasonInfo | null {
+  const text = partial.trim().replace(/\u2019/g, "'")
+  if (text.length < 8) return null
+  const taint = CUT_TAINT.exec(text)
+  if (taint) {
+    const key = taint[1] ?? ''
+    if (taint[2]) return {category: taintCategory(key), plugin: 'TaintToleration', known: true, unresolvable: true}
+    // The key itself is cut: a state taint's key could still be hiding behind it.
+    if (Object.keys(STATE_TAINTS).some((stateKey) => stateKey.startsWith(key))) return null
+    return {category: 'taint', plugin: 'TaintToleration', known: true, unresolvable: true}
+  }
+  const matches = [
+    ...[...EXACT].filter(([reason]) => reason.startsWith(text)).map(([, info]) => info),
+    // Cut before the first value of a format: the literal text still names the check.
+    ...PATTERN_FORMATS.filter(({format}) => (format.split('%s')[0] ?? '').startsWith(text)).map(({info}) => info),
+  ]
+  const [first] = matches
+  if (!first || matches.some((info) => info.category !== first.category)) return null
+  const plugin = matches.every((info) => info.plugin === first.plugin) ? first.plugin : null
+  return {category: first.category, plugin, known: true}
 }

@@ -10,7 +10,10 @@ export interface ReportItem {
   status: ItemStatus
   waiting: boolean
   since?: string
+  /** What blocks it, most direct first: each a change that, alone or with the others, lets it run. */
   causes: Cause[]
+  /** Context that blocks nothing by itself: nodes reserved for other work, problems of nodes it could not use anyway. */
+  notes: string[]
 }
 
 export interface NodeItem {

@@ -20,7 +20,7 @@ describe('summarizeVerdicts', () => {
   it('writes a mixed cluster as one line per cause, most-excluding first', () => {
     const lines = summarize(pod, [...gpu, ...pool], bound)
     expect(lines.map((l) => [l.category, l.nodes.length])).toEqual([['insufficient-resources', 12], ['taint', 3]])
-    expect(lines[0]?.summary).toBe('needs memory 4Gi, best usable node has 1.2Gi free (node pool-a-2); 12 nodes lack memory; 9 of them fail only on resources, the other 3 are also excluded by constraints')
+    expect(lines[0]?.summary).toBe('needs memory 4Gi; the most free on a node it can use is 1.2Gi (pool-a-2); 12 nodes lack memory; 9 of them fail only on resources, the other 3 are also excluded by constraints')
     expect(lines[0]?.details.map((d) => d.resource?.name)).toEqual(Array(12).fill('memory'))
     expect(describeVerdicts(evaluateNodes({pod, nodes: [...gpu, ...pool], boundPods: bound})).text)
       .toBe('9 nodes fail only on resources (more capacity would help there); 3 nodes are excluded by constraints regardless of capacity')
@@ -37,21 +37,21 @@ describe('summarizeVerdicts', () => {
     const plain = node('plain', {memory: '8Gi'})
     const fill = [makePod('f1', {nodeName: 'gpu-big', requests: {memory: '13Gi'}}), makePod('f2', {nodeName: 'plain', requests: {memory: '7Gi'}})]
     const lines = summarize(makePod('api', {requests: {memory: '4Gi'}}), [tainted, plain], fill)
-    expect(lines[0]?.summary).toMatch(/^needs memory 4Gi, best usable node has 1Gi free \(node plain\)/)
+    expect(lines[0]?.summary).toMatch(/^needs memory 4Gi; the most free on a node it can use is 1Gi \(plain\)/)
   })
 
   it('says when every node fails only on resources, so scale-up would help', () => {
     const lines = summarize(makePod('big', {requests: {cpu: '4'}}), [node('n1', {cpu: '1'}), node('n2', {cpu: '8'})], [makePod('x', {nodeName: 'n2', requests: {cpu: '6500m'}})])
     expect(lines).toHaveLength(1)
-    expect(lines[0]?.summary).toBe('needs cpu 4, best usable node has 1.5 free (node n2); 2 nodes lack cpu; every node fails only on resources, so scale-up would help')
+    expect(lines[0]?.summary).toBe('needs cpu 4; the most free on a node it can use is 1.5 (n2); 2 nodes lack cpu; every node fails only on resources, so scale-up would help')
     expect(lines[0]?.fix).toBe('add nodes (scale-up), free cpu by removing or shrinking pods, or lower the request')
     expect(describeVerdicts(evaluateNodes({pod: makePod('big', {requests: {cpu: '4'}}), nodes: [node('n1', {cpu: '2'})], boundPods: []})).kind).toBe('resources-only')
   })
 
   it('says when no node is big enough', () => {
     const [line] = summarize(makePod('huge', {requests: {cpu: '16'}}), [node('n1', {cpu: '4'}), node('n2', {cpu: '8'})])
-    expect(line?.summary).toBe('needs cpu 16, best usable node has 8 free (node n2); 2 nodes lack cpu, and none of them has 16 allocatable (largest 8); every node fails only on resources, so scale-up would help')
-    expect(line?.fix).toBe('lower the cpu request, or add nodes with more than 16 cpu allocatable')
+    expect(line?.summary).toBe('needs cpu 16, more than any node it can use has: the largest, n2, has 8 allocatable, 8 free; every node fails only on resources, so scale-up would help')
+    expect(line?.fix).toBe('lower the cpu request to at most 8, or add nodes with at least 16 cpu allocatable')
   })
 
   it('names the label values nodes have when a node selector matches none', () => {

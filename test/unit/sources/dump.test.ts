@@ -58,3 +58,34 @@ describe('loadDump', () => {
     expect(() => loadDump(empty, now)).toThrow(/no Kubernetes objects found/)
   })
 })
+
+describe('loadDump through the manifest reader', () => {
+  it('reads kubectl cluster-info dump written to one file: JSON Lists with container logs between them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cid-stdout-'))
+    const file = join(dir, 'cluster-info.dump')
+    writeFileSync(file, [
+      JSON.stringify({kind: 'NodeList', apiVersion: 'v1', items: [{metadata: {name: 'n1', managedFields: [{manager: 'kubelet'}]}}]}, null, 4),
+      JSON.stringify({kind: 'PodList', apiVersion: 'v1', items: [pod('a'), pod('b', 'web', {spec: {nodeName: 'n1', containers: []}, status: {phase: 'Running'}})]}, null, 4),
+      '==== START logs for container c of pod web/b ====',
+      '{"level":"error","msg":"a JSON log line with { and \\" in it"}',
+      'the last line has no newline==== END logs for container c of pod web/b ====',
+      JSON.stringify({kind: 'EventList', apiVersion: 'events.k8s.io/v1', items: [{metadata: {name: 'e'}, regarding: {kind: 'Pod', name: 'a', namespace: 'web'}, note: 'FailedScheduling: 0/1 nodes'}]}, null, 4),
+      '',
+    ].join('\n'))
+    const snap = loadDump(file, now)
+    expect(snap.nodes.map(n => [n.kind, n.apiVersion, n.metadata.name, (n.metadata as {managedFields?: unknown}).managedFields])).toEqual([['Node', 'v1', 'n1', undefined]])
+    expect(snap.pods.map(p => p.metadata.name)).toEqual(['a', 'b'])
+    expect(snap.boundPods.map(p => p.metadata.name)).toEqual(['b'])
+    expect(snap.events.map(e => [e.kind, e.involvedObject.name, e.message])).toEqual([['Event', 'a', 'FailedScheduling: 0/1 nodes']])
+    expect(snap.gaps).toEqual([])
+  })
+
+  it('names the line of invalid YAML in a dump, and ignores a Helm template in a dump directory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bad-yaml-'))
+    writeFileSync(join(dir, 'pods.yaml'), `kind: Pod\nmetadata: {name: a, namespace: web}\n---\nkind: Pod\nmetadata:\n  name: b\n   namespace: web\n`)
+    expect(() => loadDump(join(dir, 'pods.yaml'), now)).toThrow(/pods\.yaml is not valid YAML at line 7, column 13: bad indentation/)
+    const chart = mkdtempSync(join(tmpdir(), 'chart-'))
+    writeFileSync(join(chart, 'pod.yaml'), `kind: Pod\nmetadata: {name: a, namespace: web}\n---\nkind: Pod\nmetadata:\n  name: {{ .Values.name }}\n`)
+    expect(loadDump(chart, now).pods.map(p => p.metadata.name)).toEqual(['a'])
+  })
+})

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {checkAutoscaler, parseNoScaleUp} from '../../../../src/diagnose/checks/autoscaler.ts'
-import {NOW, index, pod, podEvent} from '../../../fakes/builders.ts'
+import {NOW, ago, index, pod, podEvent} from '../../../fakes/builders.ts'
 
 const p = pod()
 const ca = (reason: string, message: string, minutesAgo: number) => podEvent(p, reason, message, {minutesAgo, reporter: 'cluster-autoscaler', type: 'Normal'})
@@ -12,12 +12,12 @@ describe('cluster-autoscaler', () => {
   it('reports a scale-up in progress as a wait, with its age', () => {
     const {causes, waiting} = checkAutoscaler(p, index(triggered(3)), NOW)
     expect(waiting).toBe(true)
-    expect(causes).toEqual([expect.objectContaining({category: 'autoscaler-scaling-up', summary: 'cluster-autoscaler is adding capacity for the pod: group eks-ng-general-2a3b 3->4 (max 10), started 3m ago'})])
+    expect(causes).toEqual([expect.objectContaining({category: 'autoscaler-scaling-up', summary: `cluster-autoscaler is adding capacity for the pod: group eks-ng-general-2a3b 3->4 (max 10), started at ${ago(3)}`})])
   })
 
   it('reads the old TriggeredScaleUp wording', () => {
     const {causes} = checkAutoscaler(p, index(ca('TriggeredScaleUp', 'pod triggered scale-up, group: k8s-workers-us-east-1a, sizes (current/new): 3/4', 4)), NOW)
-    expect(causes[0]?.summary).toBe('cluster-autoscaler is adding capacity for the pod: group k8s-workers-us-east-1a 3->4, started 4m ago')
+    expect(causes[0]?.summary).toBe(`cluster-autoscaler is adding capacity for the pod: group k8s-workers-us-east-1a 3->4, started at ${ago(4)}`)
   })
 
   it('parses the per-group reasons of NotTriggerScaleUp', () => {
@@ -59,7 +59,7 @@ describe('cluster-autoscaler', () => {
   it('stops calling a 25-minute-old scale-up a wait', () => {
     const {causes, waiting} = checkAutoscaler(p, index(triggered(25)), NOW)
     expect(waiting).toBe(false)
-    expect(causes[0]?.summary).toContain('started a scale-up 25m ago')
+    expect(causes[0]?.summary).toContain(`started a scale-up at ${ago(25)}`)
     expect(causes[0]?.fix).toMatch(/cluster-autoscaler-status/)
   })
 
@@ -74,7 +74,7 @@ describe('Karpenter and Fargate', () => {
     const e = podEvent(p, 'Nominated', 'Pod should schedule on: nodeclaim/default-cvkcv, node/ip-10-0-1-23.ec2.internal', {reporter: 'karpenter', type: 'Normal'})
     const {causes, waiting} = checkAutoscaler(p, index(e), NOW)
     expect(waiting).toBe(true)
-    expect(causes[0]?.summary).toBe('Karpenter is adding capacity for the pod: the pod is nominated to nodeclaim/default-cvkcv, node/ip-10-0-1-23.ec2.internal, started 1m ago')
+    expect(causes[0]?.summary).toBe(`Karpenter is adding capacity for the pod: the pod is nominated to nodeclaim/default-cvkcv, node/ip-10-0-1-23.ec2.internal, started at ${ago(1)}`)
   })
 
   it('reports Karpenter FailedScheduling with the NodePool named', () => {

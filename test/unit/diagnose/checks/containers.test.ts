@@ -137,7 +137,7 @@ describe('volumes and sandbox while ContainerCreating', () => {
     const p = creating()
     const e = podEvent(p, 'FailedMount', 'Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[data kube-api-access-x2x]: timed out waiting for the condition')
     const [cause] = checkContainers(p, index(e), NOW)
-    expect(cause?.summary).toBe('volumes [data] are not mounted on node node-a for 12m: the kubelet timed out waiting for them')
+    expect(cause?.summary).toBe(`volumes [data] are not mounted on node node-a since ${ago(12)}: the kubelet timed out waiting for them`)
   })
 
   it('recognises CNI IP exhaustion', () => {
@@ -145,7 +145,7 @@ describe('volumes and sandbox while ContainerCreating', () => {
     const e = podEvent(p, 'FailedCreatePodSandBox', 'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "4f1c": plugin type="aws-cni" name="aws-cni" failed (add): add cmd: failed to assign an IP address to container')
     const [cause] = checkContainers(p, index(e), NOW)
     expect(cause?.category).toBe('sandbox-network')
-    expect(cause?.summary).toBe("the CNI (aws-cni) could not assign an IP address to the pod on node node-a for 12m: the subnet or the node's IP pool is exhausted")
+    expect(cause?.summary).toBe(`the CNI (aws-cni) could not assign an IP address to the pod on node node-a since ${ago(12)}: the subnet or the node's IP pool is exhausted`)
   })
 
   it('ignores an event about an older pod of the same name', () => {

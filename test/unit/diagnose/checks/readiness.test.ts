@@ -23,7 +23,7 @@ describe('readiness probes', () => {
     const p = running()
     const [cause] = checkReadiness(p, index(unhealthy(p, 'Readiness probe failed: HTTP probe failed with statuscode: 503', {count: 42, minutesAgo: 2})), NOW)
     expect(cause?.category).toBe('readiness-probe')
-    expect(cause?.summary).toBe('the readiness probe of container app failed 42 times, last 2m ago: HTTP probe failed with statuscode: 503')
+    expect(cause?.summary).toBe(`the readiness probe of container app failed 42 times, last at ${ago(2)}: HTTP probe failed with statuscode: 503`)
     expect(cause?.fix).toBe('make GET /readyz on port 8080 of container app answer 200-399 (it answers 503), or point the probe at an endpoint that does')
     expect(cause?.evidence[0]).toMatchObject({kind: 'Event', reason: 'Unhealthy', source: 'kubelet'})
   })
