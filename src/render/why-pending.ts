@@ -64,14 +64,17 @@ export function renderWhyPending(r: WhyPendingReport, o: RenderOptions): string 
   // The first screen: one short line per workload and per node with problems.
   const what = [podCount ? `${podCount} pod${podCount === 1 ? '' : 's'} not running or not ready` : '', notCreated ? `${notCreated} workload${notCreated === 1 ? '' : 's'} without pods` : '', badNodes.length ? `${badNodes.length} node${badNodes.length === 1 ? '' : 's'} with problems` : ''].filter(Boolean)
   out.push(`${s.bold(what.join(', '))} in ${o.scope}:`)
+  const oneNamespace = new Set(groups.map(g => g.items[0]?.object.namespace)).size <= 1
   const rows = [
-    ...groups.map(g => ({count: g.status === 'NotCreated' ? '-' : String(g.items.length), status: g.status, name: `${g.items[0]?.object.namespace ? `${g.items[0].object.namespace}/` : ''}${shortName(g)}`, causes: g.causes, waiting: g.waiting})),
+    // Names carry their namespace only when the rows span several.
+    ...groups.map(g => ({count: g.status === 'NotCreated' ? '-' : String(g.items.length), status: g.status, name: `${oneNamespace || !g.items[0]?.object.namespace ? '' : `${g.items[0].object.namespace}/`}${shortName(g)}`, causes: g.causes, waiting: g.waiting})),
     ...badNodes.map(n => ({count: '', status: n.ready === 'True' ? 'node' : n.ready === 'False' ? 'node NotReady' : 'node Unknown', name: n.name, causes: n.causes, waiting: false})),
   ]
   const shownRows = rows.slice(0, SUMMARY_ROWS)
   const nameWidth = Math.min(Math.max(...shownRows.map(r => r.name.length)), 24)
+  const statusWidth = Math.max(...shownRows.map(r => r.status.length))
   for (const r of shownRows) {
-    const head = `  ${r.count.padStart(3)} ${r.status.padEnd(12)} ${r.name.padEnd(nameWidth)}  `
+    const head = `  ${r.count.padStart(3)} ${r.status.padEnd(statusWidth)} ${r.name.padEnd(nameWidth)}  `
     out.push(fit(`${head}${headline(r.causes, o.now)}${r.waiting ? ' (waiting)' : ''}`, SUMMARY_WIDTH))
   }
   if (rows.length > shownRows.length) out.push(`  … and ${rows.length - shownRows.length} more`)

@@ -85,7 +85,7 @@ describe('diagnose', () => {
     expect(first).toBe('4 pods not running or not ready, 1 node with problems in all namespaces:')
     const rows = text.split('\n').slice(1, text.indexOf('\n\n') === -1 ? 1 : text.split('\n\n')[0]!.split('\n').length)
     expect(rows.every(r => r.length <= 100)).toBe(true)
-    expect(rows.some(r => /^\s+2 Pending\s+shop\/web\s+insufficient-resources: needs cpu 3/.test(r))).toBe(true)
+    expect(rows.some(r => /^\s+2 Pending\s+web\s+insufficient-resources: needs cpu 3/.test(r))).toBe(true)
     expect(text).toContain('Deployment shop/web  2 pods Pending, since 9m ago')
     expect(text).toContain('Node n4  Ready=False')
     expect(text).not.toContain('\u001b[')
