@@ -13,11 +13,21 @@ if (argv.length === 1 && argv[0] === '--version') {
   process.stdout.write(`${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`)
   process.exit(0)
 }
-const {reorderArgs} = await import('../dist/cli/argv.js')
+const {reorderArgs, helpRequest} = await import('../dist/cli/argv.js')
 const {Config, run, flush, Errors} = await import('@oclif/core')
+const {exitQuietlyWhenStdoutCloses} = await import('../dist/cli/base.js')
+// `| head -1` closing stdout early is not an error (help text included).
+exitQuietlyWhenStdoutCloses()
 const config = await Config.load(import.meta.url)
 try {
-  await run(reorderArgs(argv), config)
+  let args = reorderArgs(argv)
+  // `help [COMMAND]` is oclif's help for the command, or the overview; an unknown command is a usage error.
+  const help = helpRequest(args)
+  if (help) {
+    if (help.length > 0 && !config.findCommand(help[0])) throw new Error(`command ${help[0]} not found`)
+    args = help.length > 0 ? [help[0], '--help'] : ['--help']
+  }
+  await run(args, config)
   await flush()
 } catch (err) {
   if (err instanceof Errors.ExitError) process.exitCode = err.oclif.exit

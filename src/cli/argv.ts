@@ -30,6 +30,23 @@ export function reorderArgs(argv: string[]): string[] {
   return [...command, ...leading, ...args.slice(i)]
 }
 
+/**
+ * `kubectl prod help [COMMAND]`, as kubectl has it: the words naming the command asked about
+ * ([] for the overview), or undefined when the first word is not "help". Flags and their values
+ * are skipped (`help -n x why-pending` asks about why-pending).
+ */
+export function helpRequest(argv: string[]): string[] | undefined {
+  if (argv[0] !== 'help') return undefined
+  const words: string[] = []
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!
+    if (a === '--') continue
+    if (a.startsWith('-')) { if (VALUE_FLAGS.has(a)) i++; continue }
+    words.push(a)
+  }
+  return words
+}
+
 /** kubectl's `-v`, `-v 6`, `-v=6` and `--v=6`: any level turns on request logging. */
 function normalizeVerbosity(argv: string[]): string[] {
   const out: string[] = []

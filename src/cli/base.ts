@@ -8,6 +8,10 @@ import {makeStyle, shouldColor, type Style} from '../render/style.js'
 import type {Kube} from '../kube/client.js'
 import type {ResolvedConfig} from '../kube/kubeconfig.js'
 import {firstLine} from '../model/text.js'
+import {WaitingNotice} from './waiting.js'
+
+/** The deadline of each request of a read-only command when --request-timeout is not given. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000
 
 export type OutputFormat = 'text' | 'json' | 'yaml'
 
@@ -29,7 +33,7 @@ export abstract class KubeCommand extends Command {
     as: Flags.string({helpGroup: 'CONNECTION', description: 'User to impersonate.'}),
     'as-group': Flags.string({helpGroup: 'CONNECTION', description: 'Group to impersonate (repeatable).', multiple: true, multipleNonGreedy: true}),
     'as-uid': Flags.string({helpGroup: 'CONNECTION', description: 'UID to impersonate.'}),
-    'request-timeout': Flags.string({helpGroup: 'CONNECTION', description: 'Time to wait for one request, e.g. 5s, 1m; 0 waits forever.', default: '0'}),
+    'request-timeout': Flags.string({helpGroup: 'CONNECTION', description: 'Time to wait for one request, e.g. 5s, 1m (default 60s); 0 waits forever.'}),
     output: Flags.string({char: 'o', helpGroup: 'OUTPUT', description: 'Output format.', options: ['text', 'json', 'yaml'], default: 'text'}),
     color: Flags.string({helpGroup: 'OUTPUT', description: 'Colour in text output (NO_COLOR is honoured by auto).', options: ['auto', 'always', 'never'], default: 'auto'}),
     v: Flags.integer({helpGroup: 'OUTPUT', description: 'Log each API request to stderr (any level above 0; -v alone works).', default: 0, min: 0}),
@@ -39,6 +43,14 @@ export abstract class KubeCommand extends Command {
   protected readonly abort = new AbortController()
   protected style: Style = makeStyle(false)
   private connection?: Promise<Kube>
+  private notice?: WaitingNotice
+  private onSignal?: () => void
+
+  /**
+   * Each request's deadline when --request-timeout is not given. Read-only commands never wait
+   * longer than this for one answer; a command that waits on purpose sets its own.
+   */
+  protected defaultRequestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS
 
   protected baseFlagValues: Record<string, unknown> = {}
 
@@ -53,14 +65,15 @@ export abstract class KubeCommand extends Command {
     const {flags} = await this.parse({flags: ctor.flags, baseFlags: ctor.baseFlags, args: ctor.args, strict: ctor.strict})
     this.baseFlagValues = flags as Record<string, unknown>
     this.style = makeStyle(shouldColor(String(this.baseFlagValues.color ?? 'auto'), process.stdout, process.env))
+    exitQuietlyWhenStdoutCloses()
     let interrupted = false
-    const onSigint = () => {
+    this.onSignal = () => {
       if (interrupted) process.exit(ExitCode.INTERRUPTED)
       interrupted = true
       this.abort.abort(new InterruptedError(this.interruptedMessage()))
     }
-    process.on('SIGINT', onSigint)
-    process.on('SIGTERM', onSigint)
+    process.on('SIGINT', this.onSignal)
+    process.on('SIGTERM', this.onSignal)
   }
 
   /** What Ctrl-C leaves behind; read-only commands leave nothing. Commands that change state override this. */
@@ -85,19 +98,39 @@ export abstract class KubeCommand extends Command {
     })
   }
 
+  /** Each request's deadline in ms: --request-timeout when given (0: none), else the command's default. */
+  protected requestTimeoutMs(): number {
+    const flag = this.baseFlagValues['request-timeout']
+    return flag === undefined ? this.defaultRequestTimeoutMs : parseDuration(String(flag), '--request-timeout')
+  }
+
   /** Connects once, lazily loading the Kubernetes client. */
   protected kube(): Promise<Kube> {
     this.connection ??= (async () => {
+      const requestTimeoutMs = this.requestTimeoutMs()
       const config = await this.resolveConfig()
       const {connect} = await import('../kube/client.js')
       const f = this.baseFlagValues
+      const notice = this.notice = new WaitingNotice(process.stderr, config.server)
       return connect(config, {
-        requestTimeoutMs: parseDuration(String(f['request-timeout'] ?? '0'), '--request-timeout'),
+        requestTimeoutMs,
         as: f.as as string | undefined, asGroups: f['as-group'] as string[] | undefined, asUid: f['as-uid'] as string | undefined,
         verbose: Number(f.v ?? 0), signal: this.abort.signal,
+        onAsk: ask => notice.start(ask.what), log: notice.write,
       })
     })()
     return this.connection
+  }
+
+  /**
+   * Says "namespace not found" (exit 2) when the namespace does not exist. Costs a request, so
+   * commands call it only when their answer would otherwise be empty. A 403 on the lookup says
+   * nothing: the user may read pods in a namespace without being allowed to get it.
+   */
+  protected async assertNamespaceExists(namespace: string): Promise<void> {
+    const kube = await this.kube()
+    const answer = await kube.send(`/api/v1/namespaces/${encodeURIComponent(namespace)}`)
+    if (answer.status === 404) throw new InputError(`namespace "${namespace}" not found`, 'list namespaces with kubectl get namespaces')
   }
 
   /** Writes a document: JSON or YAML for machines, else the text renderer's output. */
@@ -107,6 +140,7 @@ export abstract class KubeCommand extends Command {
     if (format === 'json') out = JSON.stringify(doc, null, 2) + '\n'
     else if (format === 'yaml') out = (await import('js-yaml')).dump(doc, {noRefs: true, lineWidth: -1})
     else out = text()
+    this.notice?.clear()
     await writeOut(out)
   }
 
@@ -116,6 +150,7 @@ export abstract class KubeCommand extends Command {
 
   override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {
     if (err instanceof Errors.ExitError) throw err
+    this.notice?.stop()
     let e: CliError
     if (err instanceof CliError) e = err
     else if (this.abort.signal.aborted && this.abort.signal.reason instanceof CliError) e = this.abort.signal.reason
@@ -131,6 +166,8 @@ export abstract class KubeCommand extends Command {
   }
 
   override async finally(err: Error | undefined): Promise<void> {
+    this.notice?.stop()
+    if (this.onSignal) { process.off('SIGINT', this.onSignal); process.off('SIGTERM', this.onSignal) }
     if (this.connection) (await this.connection.catch(() => undefined))?.close()
     return super.finally(err)
   }
@@ -161,5 +198,21 @@ export function writeOut(s: string): Promise<void> {
   return new Promise(res => {
     if (process.stdout.write(s)) res()
     else process.stdout.once('drain', () => res())
+  })
+}
+
+const watched = new WeakSet<object>()
+
+/**
+ * When the reader of stdout goes away (`| head -1`), the rest of the output has nowhere to go:
+ * exit 0 at once, with no warning and no stack trace, as the reader got all it wanted. Other
+ * stdout errors stay errors. Installed once per stream.
+ */
+export function exitQuietlyWhenStdoutCloses(stream: NodeJS.EventEmitter = process.stdout, exit: (code: number) => void = code => process.exit(code)): void {
+  if (watched.has(stream)) return
+  watched.add(stream)
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') return exit(ExitCode.OK)
+    throw err
   })
 }

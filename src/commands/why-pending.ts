@@ -28,6 +28,7 @@ Exit codes: 0 nothing is stuck, 1 something is stuck, 2 bad input, 3 cluster err
     const {args, flags} = await this.parse(WhyPending)
     const {parseTarget, describeTarget, assertTargetExists} = await import('../diagnose/target.js')
     const target = parseTarget(args.target)
+    if (flags.selector !== undefined) (await import('../model/selectors.js')).assertLabelSelector(flags.selector, '--selector')
     const now = new Date()
     const {loadSnapshot} = await import('../cli/snapshot-source.js')
     const source = await loadSnapshot({
@@ -36,6 +37,8 @@ Exit codes: 0 nothing is stuck, 1 something is stuck, 2 bad input, 3 cluster err
     }, () => this.kube())
     const {snap} = source
     let scope = target.kind === 'node' && !flags['from-dump'] ? `node ${target.name}` : source.scope
+    // No pods: is that an empty namespace or a misspelt one? Asked only then, so the usual answer costs nothing.
+    if (snap.source.type === 'live' && snap.namespace && snap.pods.length === 0) await this.assertNamespaceExists(snap.namespace)
     assertTargetExists(snap, target)
     const {diagnose, isStuck} = await import('../diagnose/why-pending.js')
     const report = diagnose(snap, {target, now})

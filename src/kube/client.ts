@@ -8,16 +8,39 @@
 // request() retries what is transient and throws typed errors; send() returns every answer
 // as-is for callers that read the status themselves (evictions); stream() hands over a 2xx
 // body as it arrives (watches).
+//
+// Nothing waits forever: a new connection has 30 s to open and 10 s for its TLS handshake, as
+// kubectl's (client-go's transport: net.Dialer{Timeout: 30s}, TLSHandshakeTimeout: 10s), and
+// each call has --request-timeout for all its tries together. A stream's deadline ends with its
+// headers; after that the watch bounds itself (timeoutSeconds).
 import {Agent, request as httpsRequest} from 'node:https'
 import {Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage} from 'node:http'
+import type {Socket} from 'node:net'
 import {ClusterError, InputError} from '../model/errors.js'
 import type {ResolvedConfig} from './kubeconfig.js'
-import {toClusterError, isRetryable, type HttpFailure} from './http-errors.js'
+import {toClusterError, isRetryable, describeRequest, type HttpFailure} from './http-errors.js'
 import {resolveCredentials} from './auth.js'
 
+/** client-go's dialer timeout. */
+export const CONNECT_TIMEOUT_MS = 30_000
+/** client-go's TLSHandshakeTimeout. */
+export const TLS_HANDSHAKE_TIMEOUT_MS = 10_000
+
+/** One call in flight, for the waiting notice: what was asked. */
+export interface Ask {
+  method: string
+  path: string
+  /** In words: `list pods in namespace "web"`, `GET /version`. */
+  what: string
+}
+
 export interface ClientOptions {
-  /** Per-request timeout in ms; 0 means none (kubectl's --request-timeout=0). */
+  /** The deadline of one call (all its tries), in ms; 0 means none (kubectl's --request-timeout=0). */
   requestTimeoutMs: number
+  /** How long a new connection may take to open (default CONNECT_TIMEOUT_MS). */
+  connectTimeoutMs?: number
+  /** How long a new connection's TLS handshake may take (default TLS_HANDSHAKE_TIMEOUT_MS). */
+  tlsHandshakeTimeoutMs?: number
   as?: string
   asGroups?: string[]
   asUid?: string
@@ -26,6 +49,10 @@ export interface ClientOptions {
   signal?: AbortSignal
   /** Retries of transient failures (429, 5xx, resets, timeouts). */
   retries?: number
+  /** Where -v lines go (default: stderr). */
+  log?: (line: string) => void
+  /** Told when a call starts; the function it returns is called when the call has its answer (a stream: its headers) or fails. */
+  onAsk?: (ask: Ask) => () => void
 }
 
 export interface RequestInit {
@@ -68,7 +95,62 @@ export interface Kube {
   send(path: string, init?: RequestInit): Promise<KubeResponse>
   /** Opens a long response (a watch). Opening is retried like request(); --request-timeout bounds only the wait for the headers. */
   stream(path: string, init?: RequestInit): Promise<KubeStream>
+  /** Closes every connection; calls still in flight end quietly (not logged as failures). */
   close(): void
+}
+
+/** Codes of the failures this client makes itself. None is retried: a server that is silent this long is not coming back within the deadline. */
+const CONNECT_TIMEOUT = 'ERR_KUBE_CONNECT_TIMEOUT'
+const TLS_TIMEOUT = 'ERR_KUBE_TLS_HANDSHAKE_TIMEOUT'
+const DEADLINE = 'ERR_KUBE_DEADLINE'
+
+/** `list pods in namespace "web"` for API paths, else the method and the path (`GET /version`). */
+export function describeAsk(method: string, path: string): string {
+  const clean = path.split('?')[0]!
+  if (!/^\/apis?\//.test(clean)) return `${method} ${clean}`
+  const {verb, resource} = describeRequest(method, path)
+  return `${verb} ${resource}`
+}
+
+/** 60000 -> "60s", 1500 -> "1.5s", 250 -> "250ms". */
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms}ms` : `${Number((ms / 1000).toFixed(1))}s`
+}
+
+/** The one line for a server that stayed silent: which server, how long, and what was asked. */
+function silenceError(err: NodeJS.ErrnoException & {afterMs?: number}, server: string, method: string, path: string): ClusterError | undefined {
+  const asked = `asked to ${describeAsk(method, path)}`
+  const after = formatMs(err.afterMs ?? 0)
+  switch (err.code) {
+    case CONNECT_TIMEOUT:
+      return new ClusterError('timeout', `cannot connect to the API server ${server} within ${after} (${asked})`, 'check that the cluster is up and reachable from here (VPN, firewall, proxy)')
+    case TLS_TIMEOUT:
+      return new ClusterError('timeout', `the API server ${server} accepted the connection but did not complete the TLS handshake within ${after} (${asked})`, 'check that the address in your kubeconfig is the API server\'s')
+    case DEADLINE:
+      return new ClusterError('timeout', `the API server ${server} did not answer within ${after} (${asked})`, 'check that the cluster is reachable, or raise --request-timeout (0 waits forever)')
+    default:
+      return undefined
+  }
+}
+
+const timeoutError = (code: string, message: string, afterMs: number) => Object.assign(new Error(message), {code, afterMs})
+
+/**
+ * Bounds a new connection's TCP connect and TLS handshake (a reused keep-alive socket has done
+ * both). Sockets an agent from the credentials hands over already connected are left alone.
+ */
+export function boundConnection(socket: Socket, tls: boolean, connectMs: number, handshakeMs: number, stop: (err: Error) => void): void {
+  if (!socket.connecting) return
+  let timer: NodeJS.Timeout | undefined = setTimeout(() => stop(timeoutError(CONNECT_TIMEOUT, `no connection within ${formatMs(connectMs)}`, connectMs)), connectMs)
+  const done = () => { clearTimeout(timer); timer = undefined }
+  socket.once('connect', () => {
+    done()
+    if (tls) {
+      timer = setTimeout(() => stop(timeoutError(TLS_TIMEOUT, `no TLS handshake within ${formatMs(handshakeMs)}`, handshakeMs)), handshakeMs)
+      socket.once('secureConnect', done)
+    }
+  })
+  socket.once('close', done)
 }
 
 const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((res, rej) => {
@@ -103,12 +185,22 @@ export async function connect(config: ResolvedConfig, opts: ClientOptions): Prom
   if (opts.asGroups?.length) extraHeaders['Impersonate-Group'] = opts.asGroups
   if (opts.asUid) extraHeaders['Impersonate-Uid'] = opts.asUid
 
-  /** The caller's cancellation: the client's signal and this request's. */
-  const callerSignal = (init: RequestInit): AbortSignal | undefined =>
-    opts.signal && init.signal ? AbortSignal.any([opts.signal, init.signal]) : opts.signal ?? init.signal
+  // close() aborts this: calls still in flight (the loser of a race, the rest of a Promise.all
+  // that already failed) end quietly instead of being retried or logged as failures.
+  const closed = new AbortController()
+
+  /** The caller's cancellation: the client's signal, this request's, and close(). */
+  const callerSignal = (init: RequestInit): AbortSignal =>
+    AbortSignal.any([closed.signal, ...(opts.signal ? [opts.signal] : []), ...(init.signal ? [init.signal] : [])])
+
+  const connectMs = opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS
+  const handshakeMs = opts.tlsHandshakeTimeoutMs ?? TLS_HANDSHAKE_TIMEOUT_MS
+  const writeLog = opts.log ?? ((line: string) => { process.stderr.write(line) })
+  const deadlineOf = () => opts.requestTimeoutMs > 0 ? Date.now() + opts.requestTimeoutMs : Infinity
 
   let authenticated: Promise<void> | undefined
-  const exchange = async (method: string, path: string, init: RequestInit, streaming: boolean): Promise<Answer> => {
+  /** One try. `deadline` (epoch ms) bounds the whole exchange (connect, TLS, headers, body), or a stream's headers only. */
+  const exchange = async (method: string, path: string, init: RequestInit, streaming: boolean, deadline: number): Promise<Answer> => {
     authenticated ??= authenticate()
     await authenticated
     const target = new URL(path, url)
@@ -116,24 +208,26 @@ export async function connect(config: ResolvedConfig, opts: ClientOptions): Prom
     const payload = init.body === undefined ? undefined : JSON.stringify(init.body)
     const started = Date.now()
     const caller = callerSignal(init)
-    // One bound for the whole request (connect, TLS, headers, body), as --request-timeout means;
-    // a stream is bounded only until its headers arrive (a watch has its own timeoutSeconds).
-    const timeout = opts.requestTimeoutMs > 0 ? new AbortController() : undefined
-    const signal = timeout && caller ? AbortSignal.any([caller, timeout.signal]) : timeout?.signal ?? caller
-    const timer = timeout && setTimeout(() => timeout.abort(), opts.requestTimeoutMs)
-    const log = (line: string) => { if (opts.verbose > 0) process.stderr.write(`${method} ${target.href} ${line} in ${Date.now() - started} milliseconds\n`) }
+    const log = (line: string) => { if (opts.verbose > 0) writeLog(`${method} ${target.href} ${line} in ${Date.now() - started} milliseconds\n`) }
     return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined
+      let settled = false
+      // The client's own reason to end this exchange (deadline, connect or TLS timeout): it wins
+      // over the "aborted" or "socket hang up" that destroying the request also causes.
+      let forced: Error | undefined
+      const stop = (err: Error) => { forced ??= err; req.destroy(err) }
+      const settle = () => { settled = true; clearTimeout(timer) }
       const fail = (err: Error) => {
-        clearTimeout(timer)
-        // Cancelled by the caller: no output, the caller knows.
-        if (caller?.aborted) return reject(err)
-        const timedOut = err.name === 'AbortError' && timeout?.signal.aborted === true
-        const e = timedOut ? Object.assign(new Error(`no answer within ${opts.requestTimeoutMs}ms`), {code: 'ETIMEDOUT'}) : err
+        if (settled) return
+        settle()
+        const e = forced ?? err
+        // Cancelled by the caller or by close(): no output, the caller knows.
+        if (caller.aborted) return reject(e)
         log(`failed: ${e.message}`)
         reject(e)
       }
       const req = (isHttps ? httpsRequest : httpRequest)(target, {
-        method, agent, auth: base.auth, signal,
+        method, agent, auth: base.auth, signal: caller,
         headers: {
           ...base.headers, ...extraHeaders, accept: init.accept ?? 'application/json', 'user-agent': 'kubectl-prod',
           ...(payload !== undefined ? {'content-type': init.contentType ?? 'application/json', 'content-length': Buffer.byteLength(payload)} : {}),
@@ -141,7 +235,7 @@ export async function connect(config: ResolvedConfig, opts: ClientOptions): Prom
       }, res => {
         const status = res.statusCode ?? 0
         if (streaming && status >= 200 && status < 300) {
-          clearTimeout(timer)
+          settle()
           log(`${status} ${res.statusMessage ?? ''} (streaming)`)
           res.setEncoding('utf8')
           // Errors after this point reach the reader of the body; these keep them from going unhandled.
@@ -155,16 +249,30 @@ export async function connect(config: ResolvedConfig, opts: ClientOptions): Prom
         let text = ''
         res.on('data', (c: string) => { text += c })
         res.on('end', () => {
-          clearTimeout(timer)
+          if (settled) return
+          settle()
           log(`${status} ${res.statusMessage ?? ''}`)
           resolve({status, text, headers: res.headers})
         })
         res.on('error', fail)
       })
+      if (deadline !== Infinity) {
+        const total = opts.requestTimeoutMs
+        timer = setTimeout(() => stop(timeoutError(DEADLINE, `no answer within ${formatMs(total)}`, total)), Math.max(0, deadline - Date.now()))
+      }
+      req.on('socket', socket => boundConnection(socket, isHttps, connectMs, handshakeMs, stop))
       req.on('error', fail)
       req.end(payload)
     })
   }
+
+  /** Tells the observer (the waiting notice) a call started; returns the call to make when it ends. */
+  const ask = (method: string, path: string): () => void =>
+    opts.onAsk?.({method, path, what: describeAsk(method, path)}) ?? (() => undefined)
+
+  /** The typed error for a failure: the server's silence in one line, or what http-errors makes of it. */
+  const errorOf = (failure: HttpFailure, method: string, path: string): ClusterError =>
+    (failure.error && silenceError(failure.error, config.server, method, path)) || toClusterError(failure, {method, path, server: config.server})
 
   const failureOf = (a: Answer): HttpFailure =>
     ({status: a.status, body: 'text' in a ? safeJson(a.text) : undefined, retryAfter: Number(a.headers['retry-after']) || undefined})
@@ -173,28 +281,33 @@ export async function connect(config: ResolvedConfig, opts: ClientOptions): Prom
   const withRetries = async <R>(path: string, init: RequestInit, streaming: boolean, take: (a: Answer) => R): Promise<R> => {
     const method = init.method ?? 'GET'
     const attempts = init.noRetry ? 1 : 1 + (opts.retries ?? 4)
-    const deadline = opts.requestTimeoutMs > 0 ? Date.now() + opts.requestTimeoutMs : Infinity
+    const deadline = deadlineOf()
     const caller = callerSignal(init)
-    let reauthenticated = false
-    for (let attempt = 1; ; attempt++) {
-      let failure: HttpFailure
-      try {
-        const a = await exchange(method, path, init, streaming)
-        if (a.status >= 200 && a.status < 300) return take(a)
-        if (a.status === 401 && !reauthenticated) { reauthenticated = true; authenticated = authenticate(); continue }
-        failure = failureOf(a)
-      } catch (err) {
-        if (caller?.aborted) throw caller.reason
-        if (err instanceof ClusterError || err instanceof InputError) throw err
-        failure = {error: err as NodeJS.ErrnoException}
+    const end = ask(method, path)
+    try {
+      let reauthenticated = false
+      for (let attempt = 1; ; attempt++) {
+        let failure: HttpFailure
+        try {
+          const a = await exchange(method, path, init, streaming, deadline)
+          if (a.status >= 200 && a.status < 300) return take(a)
+          if (a.status === 401 && !reauthenticated) { reauthenticated = true; authenticated = authenticate(); continue }
+          failure = failureOf(a)
+        } catch (err) {
+          if (caller.aborted) throw caller.reason
+          if (err instanceof ClusterError || err instanceof InputError) throw err
+          failure = {error: err as NodeJS.ErrnoException}
+        }
+        const wait = failure.retryAfter ? failure.retryAfter * 1000 : Math.min(200 * 2 ** (attempt - 1), 3000)
+        // A refused connection is tried once more (an API server restarting), not four times.
+        const refused = failure.error?.code === 'ECONNREFUSED'
+        if (attempt >= (refused ? Math.min(2, attempts) : attempts) || !isRetryable(failure, method) || Date.now() + wait > deadline) {
+          throw errorOf(failure, method, path)
+        }
+        await sleep(wait, caller)
       }
-      const wait = failure.retryAfter ? failure.retryAfter * 1000 : Math.min(200 * 2 ** (attempt - 1), 3000)
-      // A refused connection is tried once more (an API server restarting), not four times.
-      const refused = failure.error?.code === 'ECONNREFUSED'
-      if (attempt >= (refused ? Math.min(2, attempts) : attempts) || !isRetryable(failure, method) || Date.now() + wait > deadline) {
-        throw toClusterError(failure, {method, path, server: config.server})
-      }
-      await sleep(wait, caller)
+    } finally {
+      end()
     }
   }
 
@@ -210,18 +323,24 @@ export async function connect(config: ResolvedConfig, opts: ClientOptions): Prom
   const send = async (path: string, init: RequestInit = {}): Promise<KubeResponse> => {
     const method = init.method ?? 'GET'
     const caller = callerSignal(init)
-    for (let reauthenticated = false; ;) {
-      let a: Answer
-      try {
-        a = await exchange(method, path, init, false)
-      } catch (err) {
-        if (caller?.aborted) throw caller.reason
-        if (err instanceof ClusterError || err instanceof InputError) throw err
-        throw toClusterError({error: err as NodeJS.ErrnoException}, {method, path, server: config.server})
+    const deadline = deadlineOf()
+    const end = ask(method, path)
+    try {
+      for (let reauthenticated = false; ;) {
+        let a: Answer
+        try {
+          a = await exchange(method, path, init, false, deadline)
+        } catch (err) {
+          if (caller.aborted) throw caller.reason
+          if (err instanceof ClusterError || err instanceof InputError) throw err
+          throw errorOf({error: err as NodeJS.ErrnoException}, method, path)
+        }
+        if (a.status === 401 && !reauthenticated) { reauthenticated = true; authenticated = authenticate(); continue }
+        const text = 'text' in a ? a.text : ''
+        return {status: a.status, headers: a.headers, body: text === '' ? undefined : safeJson(text)}
       }
-      if (a.status === 401 && !reauthenticated) { reauthenticated = true; authenticated = authenticate(); continue }
-      const text = 'text' in a ? a.text : ''
-      return {status: a.status, headers: a.headers, body: text === '' ? undefined : safeJson(text)}
+    } finally {
+      end()
     }
   }
 
@@ -229,7 +348,18 @@ export async function connect(config: ResolvedConfig, opts: ClientOptions): Prom
     server: config.server, context: config.context, namespace: config.namespace,
     request, send, stream,
     get: (path, query) => request(path, {query}),
-    close: () => { agent?.destroy() },
+    close: () => {
+      closed.abort(new ClosedError())
+      agent?.destroy()
+    },
+  }
+}
+
+/** The reason calls still in flight end with after close(); nobody is waiting for them any more. */
+export class ClosedError extends Error {
+  override name = 'ClosedError'
+  constructor() {
+    super('the connection to the API server was closed')
   }
 }
 

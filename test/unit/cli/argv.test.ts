@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {reorderArgs} from '../../../src/cli/argv.ts'
+import {helpRequest, reorderArgs} from '../../../src/cli/argv.ts'
 
 describe('reorderArgs', () => {
   it('moves kubectl-style flags placed before the command after it', () => {
@@ -17,5 +17,21 @@ describe('reorderArgs', () => {
     expect(reorderArgs(['version', '-v', '6'])).toEqual(['version', '--v=6'])
     expect(reorderArgs(['version', '-v=8'])).toEqual(['version', '--v=8'])
     expect(reorderArgs(['-v', 'version'])).toEqual(['version', '--v=1'])
+  })
+})
+
+describe('helpRequest', () => {
+  it('reads `help [COMMAND]` as kubectl does', () => {
+    expect(helpRequest(['help'])).toEqual([])
+    expect(helpRequest(['help', 'why-pending'])).toEqual(['why-pending'])
+    expect(helpRequest(['help', 'rbac', 'why-pending'])).toEqual(['rbac', 'why-pending'])
+  })
+  it('skips flags and their values, also those moved after help', () => {
+    expect(helpRequest(reorderArgs(['-n', 'shop', 'help', 'version']))).toEqual(['version'])
+    expect(helpRequest(['help', '--context=prod', '-o', 'json', 'version'])).toEqual(['version'])
+  })
+  it('is not a help request unless the first word is help', () => {
+    expect(helpRequest(['why-pending', 'help'])).toBeUndefined()
+    expect(helpRequest([])).toBeUndefined()
   })
 })
