@@ -6,9 +6,9 @@ import {readFileSync} from 'node:fs'
 import {createServer, type Server, type Socket} from 'node:net'
 import {load, dump} from 'js-yaml'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {addUser, kubectl, kubeconfigYaml} from '../cluster/cluster.ts'
+import {kubectl, kubeconfigYaml} from '../cluster/cluster.ts'
 import {api, createNamespace, waitFor} from '../cluster/pools.ts'
-import {BIN, clusterInfo, runCli, tempFile, uniqueName, type RunResult} from './helpers.ts'
+import {BIN, clusterInfo, runCli, tempFile, uniqueName, type RunResult, bindRole as bindTo} from './helpers.ts'
 
 const info = clusterInfo()
 const client = api(info)
@@ -34,14 +34,10 @@ const oneLine = (r: RunResult) => {
 }
 
 async function bindRole(manifest: string, name: string): Promise<string> {
-  const u = await addUser(info, uniqueName(name))
-  const roleName = uniqueName(`kubectl-prod-${name}`)
-  await kubectl(info, ['apply', '-f', '-'], {input: manifest.replace('name: kubectl-prod-why-pending', `name: ${roleName}`)})
-  await kubectl(info, ['create', 'clusterrolebinding', roleName, `--clusterrole=${roleName}`, `--user=${u.username}`])
-  bindings.push(roleName)
   // RBAC takes a moment to reach the authorizer.
-  await waitFor(async () => (await runCli(['why-pending', '-n', ns], {env: {KUBECONFIG: u.kubeconfig}})).code !== 3, 30_000, `the role ${roleName} to take effect`)
-  return u.kubeconfig
+  const {kubeconfig, roleName} = await bindTo(manifest, name, async k => (await runCli(['why-pending', '-n', ns], {env: {KUBECONFIG: k}})).code !== 3)
+  bindings.push(roleName)
+  return kubeconfig
 }
 
 beforeAll(async () => {

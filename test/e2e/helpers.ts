@@ -48,3 +48,19 @@ let counter = 0
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36).slice(-4)}${(counter++).toString(36)}`
 }
+
+/**
+ * A new user bound to exactly the role in `manifest` (as `kubectl prod rbac COMMAND` prints it,
+ * renamed so tests do not share it). `ready` tells when RBAC has reached the authorizer.
+ */
+export async function bindRole(manifest: string, name: string, ready?: (kubeconfig: string) => Promise<boolean>): Promise<{kubeconfig: string; roleName: string}> {
+  const info = clusterInfo()
+  const {addUser, kubectl} = await import('../cluster/cluster.ts')
+  const {waitFor} = await import('../cluster/pools.ts')
+  const user = await addUser(info, uniqueName(name))
+  const roleName = uniqueName(`kubectl-prod-${name}`)
+  await kubectl(info, ['apply', '-f', '-'], {input: manifest.replace(/^(\s*)name: kubectl-prod-[\w-]+$/m, `$1name: ${roleName}`)})
+  await kubectl(info, ['create', 'clusterrolebinding', roleName, `--clusterrole=${roleName}`, `--user=${user.username}`])
+  if (ready) await waitFor(() => ready(user.kubeconfig), 30_000, `the role ${roleName} to take effect`)
+  return {kubeconfig: user.kubeconfig, roleName}
+}

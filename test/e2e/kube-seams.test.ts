@@ -11,6 +11,7 @@ import {ClusterError} from '../../src/model/errors.ts'
 import type {KubeObject, Node} from '../../src/model/k8s.ts'
 import {api, createNamespace, createNodePool, deleteNodePool, waitFor} from '../cluster/pools.ts'
 import {clusterInfo, uniqueName} from './helpers.ts'
+import {PDB_REFUSAL} from '../fakes/statuses.ts'
 
 const info = clusterInfo()
 const admin = api(info)
@@ -19,15 +20,6 @@ const pool = uniqueName('seams')
 let nodes: string[] = []
 let kube: Kube
 
-// What the real server answers (v1.36.4) to a policy/v1 Eviction of a pod whose budget allows no
-// disruption; test/unit/kube/client.test.ts and http-errors.test.ts use this body as their fixture.
-const PDB_REFUSAL = {
-  kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure',
-  message: 'Cannot evict pod as it would violate the pod\'s disruption budget.',
-  reason: 'TooManyRequests',
-  details: {causes: [{reason: 'DisruptionBudget', message: 'The disruption budget db-pdb needs 3 healthy pods and has 3 currently'}]},
-  code: 429,
-}
 
 const deployment = (name: string, replicas: number) => ({
   apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name},

@@ -2,9 +2,8 @@
 // asserting the exact list of cause categories (so a cause that does not apply fails the test).
 // Every pod selects this file's nodes (label scenario=<namespace>) so other files' pools never count.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {addUser, kubectl} from '../cluster/cluster.ts'
 import {api, createNamespace, createNodePool, deleteNodePool, setNodeCondition, waitFor} from '../cluster/pools.ts'
-import {clusterInfo, runCli, uniqueName} from './helpers.ts'
+import {clusterInfo, runCli, uniqueName, bindRole} from './helpers.ts'
 
 const info = clusterInfo()
 const client = api(info)
@@ -59,11 +58,7 @@ beforeAll(async () => {
 
   const role = await runCli(['rbac', 'why-pending'])
   expect(role.code, role.stderr).toBe(0)
-  const user = await addUser(info, uniqueName('oncall'))
-  const roleName = uniqueName('kubectl-prod-why-pending')
-  await kubectl(info, ['apply', '-f', '-'], {input: role.stdout.replace('name: kubectl-prod-why-pending', `name: ${roleName}`)})
-  await kubectl(info, ['create', 'clusterrolebinding', roleName, `--clusterrole=${roleName}`, `--user=${user.username}`])
-  userKubeconfig = user.kubeconfig
+  userKubeconfig = (await bindRole(role.stdout, 'oncall')).kubeconfig
 
   await waitFor(async () => {
     const all = (await client.get(pods)).items

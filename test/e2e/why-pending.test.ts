@@ -1,9 +1,9 @@
 // why-pending against the real scheduler, controllers and admission: every scenario is set up
 // for real, and the CLI runs as a user bound to exactly the ClusterRole `rbac why-pending` prints.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {addUser, kubectl} from '../cluster/cluster.ts'
+import {kubectl} from '../cluster/cluster.ts'
 import {api, createNamespace, createNodePool, deleteNodePool, setNodeCondition, waitFor} from '../cluster/pools.ts'
-import {clusterInfo, runCli, uniqueName} from './helpers.ts'
+import {clusterInfo, runCli, uniqueName, bindRole} from './helpers.ts'
 
 const info = clusterInfo()
 const client = api(info)
@@ -75,11 +75,7 @@ beforeAll(async () => {
   // The user the CLI runs as: bound to exactly the printed ClusterRole.
   const role = await runCli(['rbac', 'why-pending'])
   expect(role.code, role.stderr).toBe(0)
-  const user = await addUser(info, uniqueName('oncall'))
-  const roleName = uniqueName('kubectl-prod-why-pending')
-  await kubectl(info, ['apply', '-f', '-'], {input: role.stdout.replace('name: kubectl-prod-why-pending', `name: ${roleName}`)})
-  await kubectl(info, ['create', 'clusterrolebinding', roleName, `--clusterrole=${roleName}`, `--user=${user.username}`])
-  userKubeconfig = user.kubeconfig
+  userKubeconfig = (await bindRole(role.stdout, 'oncall')).kubeconfig
 
   // Wait until the real components have spoken about every scenario.
   const byName = async (name: string) => (await podsOf(ns)).filter(p => p.metadata.name.startsWith(name))

@@ -5,9 +5,10 @@ import {EventEmitter} from 'node:events'
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
 import {createServer as createNetServer, type AddressInfo, type Socket} from 'node:net'
 import {afterEach, describe, expect, it, vi} from 'vitest'
-import {boundConnection, ClosedError, connect, CONNECT_TIMEOUT_MS, describeAsk, formatMs, TLS_HANDSHAKE_TIMEOUT_MS, type ClientOptions, type Kube} from '../../../src/kube/client.ts'
-import {loadKubeconfig} from '../../../src/kube/kubeconfig.ts'
+import {boundConnection, ClosedError, CONNECT_TIMEOUT_MS, describeAsk, formatMs, TLS_HANDSHAKE_TIMEOUT_MS, type ClientOptions, type Kube} from '../../../src/kube/client.ts'
 import {ClusterError} from '../../../src/model/errors.ts'
+import {PDB_REFUSAL, THROTTLED} from '../../fakes/statuses.ts'
+import {kubeAt as connectTo} from '../../fakes/kube.ts'
 
 interface Seen {method: string; url: string; headers: IncomingMessage['headers']; body: string; at: number}
 
@@ -33,27 +34,13 @@ async function serve(handle: (req: IncomingMessage, res: ServerResponse, n: numb
   return {url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen}
 }
 
-async function kubeAt(url: string, opts: Partial<ClientOptions> = {}): Promise<Kube> {
-  const kube = await connect(loadKubeconfig({server: url, token: 'secret'}, {HOME: '/nonexistent'}), {requestTimeoutMs: 5000, verbose: 0, ...opts})
-  cleanups.push(() => kube.close())
-  return kube
-}
+const kubeAt = (url: string, opts: Partial<ClientOptions> = {}): Promise<Kube> => connectTo(url, cleanups, opts)
 
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   res.writeHead(status, {'content-type': 'application/json', ...headers})
   res.end(JSON.stringify(body))
 }
 
-// Recorded from the real API server (v1.36.4) by test/e2e/kube-seams.test.ts: a policy/v1
-// Eviction of a pod whose PodDisruptionBudget allows no disruption.
-const PDB_REFUSAL = {
-  kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure',
-  message: 'Cannot evict pod as it would violate the pod\'s disruption budget.',
-  reason: 'TooManyRequests',
-  details: {causes: [{reason: 'DisruptionBudget', message: 'The disruption budget db-pdb needs 3 healthy pods and has 3 currently'}]},
-  code: 429,
-}
-const THROTTLED = {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Too many requests, please try again later.', reason: 'TooManyRequests', details: {retryAfterSeconds: 1}, code: 429}
 
 describe('headers', () => {
   it('sends application/json by default and the Accept asked for, with the credentials and impersonation on every kind of call', async () => {

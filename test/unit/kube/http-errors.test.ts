@@ -2,18 +2,8 @@
 import {describe, expect, it} from 'vitest'
 import {describeRequest, disruptionBudgetCause, isRetryable, toClusterError} from '../../../src/kube/http-errors.ts'
 import {errorLine} from '../../../src/model/errors.ts'
+import {PDB_REFUSAL, THROTTLED} from '../../fakes/statuses.ts'
 
-// Recorded from the real API server (v1.36.4) by test/e2e/kube-seams.test.ts: a policy/v1
-// Eviction of a pod whose PodDisruptionBudget allows no disruption.
-const PDB_REFUSAL = {
-  kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure',
-  message: 'Cannot evict pod as it would violate the pod\'s disruption budget.',
-  reason: 'TooManyRequests',
-  details: {causes: [{reason: 'DisruptionBudget', message: 'The disruption budget db-pdb needs 3 healthy pods and has 3 currently'}]},
-  code: 429,
-}
-// API priority and fairness (apiserver pkg/server/filters/priority-and-fairness.go).
-const THROTTLED = {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Too many requests, please try again later.', reason: 'TooManyRequests', details: {retryAfterSeconds: 1}, code: 429}
 const ctx = {method: 'POST', path: '/api/v1/namespaces/shop/pods/db-0/eviction', server: 'https://k:6443'}
 
 describe('a PodDisruptionBudget\'s 429', () => {

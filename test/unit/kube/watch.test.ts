@@ -3,11 +3,11 @@
 import {createServer, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {afterEach, describe, expect, it, vi} from 'vitest'
-import {connect, type ClientOptions, type Kube} from '../../../src/kube/client.ts'
-import {loadKubeconfig} from '../../../src/kube/kubeconfig.ts'
+import type {ClientOptions, Kube} from '../../../src/kube/client.ts'
 import {listAndWatch, splitLines, watch, type ListWatchEvent, type WatchEvent} from '../../../src/kube/watch.ts'
 import {ClusterError} from '../../../src/model/errors.ts'
 import type {KubeObject} from '../../../src/model/k8s.ts'
+import {kubeAt as connectTo} from '../../fakes/kube.ts'
 
 /** The error a call fails with; a call that succeeds fails the test. */
 const rejection = (p: Promise<unknown>): Promise<ClusterError> => p.then(() => { throw new Error('expected the call to fail') }, (e: ClusterError) => e)
@@ -30,11 +30,7 @@ async function serve(handle: (url: URL, res: ServerResponse, n: number) => void)
   return {url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen}
 }
 
-async function kubeAt(url: string, opts: Partial<ClientOptions> = {}): Promise<Kube> {
-  const kube = await connect(loadKubeconfig({server: url, token: 'secret'}, {HOME: '/nonexistent'}), {requestTimeoutMs: 5000, verbose: 0, ...opts})
-  cleanups.push(() => kube.close())
-  return kube
-}
+const kubeAt = (url: string, opts: Partial<ClientOptions> = {}): Promise<Kube> => connectTo(url, cleanups, opts)
 
 const cm = (name: string, rv: string) => ({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name, namespace: 'shop', resourceVersion: rv}, data: {k: 'v'}})
 const line = (type: string, object: unknown) => `${JSON.stringify({type, object})}\n`
