@@ -16,7 +16,7 @@ const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
 
 /** strconv.ParseInt(s, 10, 64), or undefined when Go would return an error. */
-function parseInt64(s: string): bigint | undefined {
+export function parseInt64(s: string): bigint | undefined {
   if (!INT64.test(s)) return undefined
   const n = BigInt(s)
   return n < INT64_MIN || n > INT64_MAX ? undefined : n

@@ -7,6 +7,7 @@
 // (splitTerms, splitTerm, UnescapeValue). Messages are apimachinery's, except that the field
 // path "<nil>" Go prints for a key is left out.
 import {InputError} from './errors.js'
+import {parseInt64} from './labels.js'
 
 export type LabelOperator = '=' | '==' | '!=' | 'in' | 'notin' | 'exists' | '!' | 'gt' | 'lt'
 
@@ -205,7 +206,7 @@ function newRequirement(key: string, operator: LabelOperator, values: string[]):
   const errors: string[] = []
   if ((operator === 'in' || operator === 'notin') && values.length === 0) errors.push(invalid('values', values, 'for \'in\', \'notin\' operators, values set can\'t be empty'))
   if (operator === 'gt' || operator === 'lt') {
-    values.forEach((v, i) => { if (!isInt64(v)) errors.push(invalid(`values[${i}]`, v, 'for \'Gt\', \'Lt\' operators, the value must be an integer')) })
+    values.forEach((v, i) => { if (parseInt64(v) === undefined) errors.push(invalid(`values[${i}]`, v, 'for \'Gt\', \'Lt\' operators, the value must be an integer')) })
   }
   values.forEach((v, i) => {
     const e = labelValueErrors(v)
@@ -220,13 +221,6 @@ function newRequirement(key: string, operator: LabelOperator, values: string[]):
 /** field.Invalid's text: `values[0]: Invalid value: "x": why`. */
 function invalid(path: string | undefined, value: string | string[], detail: string): string {
   return `${path ? `${path}: ` : ''}Invalid value: ${JSON.stringify(value)}: ${detail}`
-}
-
-/** strconv.ParseInt(v, 10, 64) succeeds. */
-function isInt64(v: string): boolean {
-  if (!/^[+-]?\d+$/.test(v)) return false
-  const n = BigInt(v)
-  return n >= -(2n ** 63n) && n < 2n ** 63n
 }
 
 // ---- label keys and values (content/kube.go, content/dns.go) ----
