@@ -27,3 +27,8 @@ export function groupByKubelet(nodes: Node[]): KubeletVersionGroup[] {
   return [...groups].map(([version, names]) => ({version, count: names.length, nodes: names.sort()}))
     .sort((a, b) => compareVersions(b.version, a.version))
 }
+
+/** True for a Kubernetes minor written "1.N" (the form of the removal table and the reports). */
+export function isMinorVersion(v: unknown): v is string {
+  return typeof v === 'string' && /^1\.\d+$/.test(v)
+}
