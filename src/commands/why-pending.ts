@@ -31,20 +31,25 @@ Exit codes: 0 nothing is stuck, 1 something is stuck, 2 bad input, 3 cluster err
     if (flags.selector !== undefined) (await import('../model/selectors.js')).assertLabelSelector(flags.selector, '--selector')
     const now = new Date()
     const {loadSnapshot} = await import('../cli/snapshot-source.js')
-    const source = await loadSnapshot({
+    const loading = loadSnapshot({
       dump: flags['from-dump'], namespace: flags.namespace, allNamespaces: flags['all-namespaces'],
       clusterScoped: target.kind === 'node', labelSelector: flags.selector, now,
     }, () => this.kube())
+    // The lists are asked for first; what only the analysis and the rendering need loads while they arrive.
+    const connected = flags['from-dump'] ? Promise.resolve() : this.kube()
+    const analysis = connected.then(() => import('../diagnose/why-pending.js'))
+    const rendering = connected.then(() => import('../render/why-pending.js'))
+    const [source] = await Promise.all([loading, analysis, rendering])
     const {snap} = source
     let scope = target.kind === 'node' && !flags['from-dump'] ? `node ${target.name}` : source.scope
     // No pods: is that an empty namespace or a misspelt one? Asked only then, so the usual answer costs nothing.
     if (snap.source.type === 'live' && snap.namespace && snap.pods.length === 0) await this.assertNamespaceExists(snap.namespace)
     assertTargetExists(snap, target)
-    const {diagnose, isStuck} = await import('../diagnose/why-pending.js')
+    const {diagnose, isStuck} = await analysis
     const report = diagnose(snap, {target, now})
     if (target.kind !== 'all') scope = `${describeTarget(target)} in ${scope}`
 
-    const {renderWhyPending, groupItems} = await import('../render/why-pending.js')
+    const {renderWhyPending, groupItems} = await rendering
     let shown = report
     if (this.outputFormat() === 'text' && target.kind === 'all' && isInteractive()) {
       const groups = groupItems(report.items)

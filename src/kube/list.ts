@@ -1,6 +1,8 @@
-import {setFlagsFromString} from 'node:v8'
+import {getHeapSpaceStatistics, setFlagsFromString} from 'node:v8'
 import {runInNewContext} from 'node:vm'
-import type {Kube} from './client.js'
+import {setTimeout as sleep} from 'node:timers/promises'
+import type {Kube, KubeStream} from './client.js'
+import {isRetryable, toClusterError} from './http-errors.js'
 import {ClusterError} from '../model/errors.js'
 import type {KubeObject} from '../model/k8s.js'
 
@@ -9,8 +11,15 @@ export interface ListOptions<T = unknown> {
   fieldSelector?: string
   /** Page size (kubectl uses 500). */
   limit?: number
-  /** Applied to each item as its page arrives, so whole pages are never all held at once. */
+  /** Applied to each item as it arrives, so whole pages are never all held at once. */
   map?: (item: T) => T
+  /**
+   * Items come with metadata.managedFields empty: the field-ownership records are a third or
+   * more of most objects and are then never parsed. For callers that do not read them.
+   */
+  skipManagedFields?: boolean
+  /** How long a page's body may go without a byte before its connection is taken for dead (default 60 s). */
+  stallMs?: number
   signal?: AbortSignal
 }
 
@@ -35,28 +44,309 @@ export interface Listed<T> {
  * Lists every item of a collection, page by page (limit/continue). When a continue token
  * expires (410 Gone), the list starts over, as client-go's pager does (tools/pager). Every
  * page of one list is read at the same resourceVersion, so the last page's is the list's.
+ *
+ * Pages are pipelined: a List's metadata (and so its continue token) comes before its items,
+ * so the next page is asked for as soon as the start of the current one has arrived, and the
+ * server prepares it while this one is received and parsed. At most two requests of one list
+ * are open at a time. Each item is parsed (and mapped) as soon as its text is complete.
  */
 export async function list<T>(kube: Kube, path: string, opts: ListOptions<T> & {accept?: string} = {}): Promise<Listed<T>> {
-  let pages = 0
   for (let restarts = 0; ; restarts++) {
     const items: T[] = []
-    let token: string | undefined
     let resourceVersion = ''
+    let next: PageRequest | undefined = openPage(kube, path, opts, undefined)
+    // The page after the one being read, asked for as soon as its token shows (see readPage).
+    let early: PageRequest | undefined
     try {
-      do {
-        const query = {limit: opts.limit ?? 500, continue: token, labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector}
-        const page = await kube.request<ListPage<T>>(path, {query, accept: opts.accept, signal: opts.signal})
-        for (const item of page.items ?? []) items.push(opts.map ? opts.map(item) : item)
-        token = page.metadata?.continue || undefined
+      while (next) {
+        const current: PageRequest = next
+        early = undefined
+        const page = await readPage(kube, path, opts, current, token => { early = openPage(kube, path, opts, token) })
+        const token = page.metadata?.continue || undefined
+        next = early as PageRequest | undefined
+        early = undefined
+        // The parsed token is the one that counts: a page asked for on a wrong reading is dropped.
+        if (next?.token !== token) {
+          if (next) discard(next)
+          next = token ? openPage(kube, path, opts, token) : undefined
+        }
+        for (const item of page.items) items.push(item)
         resourceVersion = page.metadata?.resourceVersion ?? resourceVersion
-        if (token && ++pages % RECLAIM_EVERY === 0) reclaim()
-      } while (token)
+        if (token) keepMemoryDown()
+      }
       return {items, resourceVersion}
     } catch (err) {
+      // Whatever is still open of this attempt is closed (closing twice is harmless).
+      for (const p of [early, next] as (PageRequest | undefined)[]) if (p) discard(p)
       if (err instanceof ClusterError && err.status === 410 && restarts < 2) continue
       throw err
     }
   }
+}
+
+/** One page asked for: the continue token it was asked with, and the response on its way. */
+interface PageRequest {
+  token: string | undefined
+  response: Promise<KubeStream>
+}
+
+function openPage<T>(kube: Kube, path: string, opts: ListOptions<T> & {accept?: string}, token: string | undefined): PageRequest {
+  const query = {limit: opts.limit ?? 500, continue: token, labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector}
+  const response = kube.stream(path, {query, accept: opts.accept, signal: opts.signal})
+  // Awaited later, or never when the list fails first: its failure must not go unhandled meanwhile.
+  response.catch(() => undefined)
+  return {token, response}
+}
+
+function discard(page: PageRequest): void {
+  page.response.then(s => s.close(), () => undefined)
+}
+
+// A broken connection in the middle of a body is asked again, as request() does for a whole page.
+const BODY_ATTEMPTS = 3
+// The client's deadline ends with a stream's headers; a body that stops coming is cut here
+// (a page of 500 takes well under a second to arrive).
+const BODY_STALL_MS = 60_000
+
+/**
+ * One page: its items (mapped) and metadata. `early` receives the page's continue token as
+ * soon as the start of the body shows it (at most once, and never an empty one).
+ */
+async function readPage<T>(kube: Kube, path: string, opts: ListOptions<T>, page: PageRequest, early: (token: string) => void): Promise<{items: T[]; metadata: ListPage<T>['metadata']}> {
+  let announced = false
+  attempts: for (let attempt = 1; ; attempt++) {
+    const stream = await page.response
+    const items: T[] = []
+    const body = new ListBody(text => {
+      const item = JSON.parse(text) as T
+      items.push(opts.map ? opts.map(item) : item)
+    }, opts)
+    const chunks = stream.chunks[Symbol.asyncIterator]()
+    const stallMs = opts.stallMs ?? BODY_STALL_MS
+    let stalled = false
+    const watchdog = setTimeout(() => { stalled = true; stream.close() }, stallMs)
+    for (;;) {
+      let chunk: IteratorResult<string>
+      try {
+        chunk = await chunks.next()
+        watchdog.refresh()
+      } catch (err) {
+        // The connection broke, went silent, or was cancelled in the middle of the body.
+        clearTimeout(watchdog)
+        stream.close()
+        if (opts.signal?.aborted) throw opts.signal.reason
+        if ((err as Error).name === 'AbortError' && !stalled) throw err
+        const failure = {error: stalled ? Object.assign(new Error(`no data for ${stallMs / 1000}s in the middle of a page`), {code: 'ETIMEDOUT'}) : err as NodeJS.ErrnoException}
+        if (attempt >= BODY_ATTEMPTS || !isRetryable(failure, 'GET')) throw toClusterError(failure, {method: 'GET', path, server: kube.server})
+        await sleep(200 * 2 ** (attempt - 1), undefined, {signal: opts.signal})
+        page = openPage(kube, path, opts, page.token)
+        continue attempts
+      }
+      if (chunk.done) break
+      unreclaimed += chunk.value.length
+      try {
+        body.push(chunk.value)
+      } catch (err) {
+        // Not JSON, or a map that throws: the rest of the body is not wanted.
+        clearTimeout(watchdog)
+        stream.close()
+        throw err
+      }
+      if (!announced && body.token !== undefined) {
+        announced = true
+        if (body.token) early(body.token)
+      }
+    }
+    clearTimeout(watchdog)
+    const rest = body.end() as ListPage<T>
+    // A body the item scan could not follow was parsed whole: its items are mapped here.
+    for (const item of rest.items ?? []) items.push(opts.map ? opts.map(item) : item)
+    return {items, metadata: rest.metadata}
+  }
+}
+
+// The metadata of a List is a few hundred characters; past this without the items having
+// begun, the body is read whole and parsed at its end.
+const HEAD_CHARS = 64 * 1024
+const ITEMS = '"items":['
+// The longest text a key looked for takes: "managedFields":[
+const KEY_CHARS = 20
+const QUOTE = 34, BACKSLASH = 92, COLON = 58, COMMA = 44, SPACE = 32, OPEN_BRACE = 123, OPEN_BRACKET = 91, CLOSE_BRACE = 125, CLOSE_BRACKET = 93
+
+/**
+ * A List body read as it arrives (the API server writes `{"kind":..,"metadata":{..},"items":[..]}`):
+ * each item's text is handed over as soon as it is complete, so a page is never held whole, as
+ * a string or as objects, and what is dropped of each item dies young (cheap to collect). The
+ * rest (kind, metadata) is parsed at the end, without the items. A body shaped otherwise
+ * (whitespace, items first) is read whole and parsed at the end.
+ */
+export class ListBody {
+  /** The continue token as the start of the body shows it ('' for none), once the items have begun. */
+  token: string | undefined
+  private state: 'head' | 'items' | 'tail' | 'whole' = 'head'
+  /** Before the items: the text so far; then the text before "items"; in 'whole', everything. */
+  private text = ''
+  private tail = ''
+  // The scan of the items array: nesting inside the current item, inside a string, the string's
+  // last character a backslash (at a chunk's end), the current item's text from earlier chunks.
+  private depth = 0
+  private inString = false
+  private escaped = false
+  private partial = ''
+  // Skipping metadata.managedFields: the last key of the item was "metadata", the object open at
+  // depth 2 is the item's metadata, the depth of the array being skipped (0: none).
+  private metadataKey = false
+  private inMetadata = false
+  private skipping = 0
+  /** The end of the previous chunk, from the quote of a key that may be one looked for. */
+  private carry = ''
+  private readonly onItem: (text: string) => void
+  private readonly skipManagedFields: boolean
+
+  constructor(onItem: (text: string) => void, opts: {skipManagedFields?: boolean} = {}) {
+    this.onItem = onItem
+    this.skipManagedFields = opts.skipManagedFields ?? false
+  }
+
+  push(chunk: string): void {
+    if (this.state === 'items') {
+      const c = this.carry + chunk
+      this.carry = ''
+      return this.scan(c, 0)
+    }
+    if (this.state === 'tail') { this.tail += chunk; return }
+    this.text += chunk
+    if (this.state === 'whole') return
+    const at = this.text.indexOf(ITEMS)
+    if (at < 0) {
+      if (this.text.length > HEAD_CHARS) { this.state = 'whole'; this.token = '' }
+      return
+    }
+    const head = this.text
+    this.text = head.slice(0, at)
+    this.token = continueToken(head.slice(0, at + ITEMS.length))
+    this.state = 'items'
+    this.scan(head, at + ITEMS.length)
+  }
+
+  /** The body without its items (or whole, when it was read whole), parsed. */
+  end(): unknown {
+    if (this.state === 'whole' || this.state === 'head') return JSON.parse(this.text)
+    if (this.state === 'items') throw new SyntaxError('the list ended inside its items')
+    return JSON.parse(this.text + ITEMS + this.tail)
+  }
+
+  private scan(c: string, from: number): void {
+    const n = c.length
+    let i = from
+    // The hot loop works on locals, written back whenever it leaves.
+    let depth = this.depth
+    let skipping = this.skipping
+    let inMetadata = this.inMetadata
+    let metadataKey = this.metadataKey
+    const watching = this.skipManagedFields
+    // Where the current item's text resumes in this chunk (-1: between items, skipping, or done).
+    let start = depth > 0 && !skipping ? from : -1
+    if (this.inString) {
+      const j = this.closeString(c, from)
+      if (j < 0) { if (start >= 0) this.partial += c.slice(start); return }
+      // Too long to be a key looked for (those are carried over whole, see below).
+      if (depth === 1) metadataKey = false
+      i = j + 1
+    }
+    for (; i < n; i++) {
+      const ch = c.charCodeAt(i)
+      if (ch === QUOTE) {
+        if (depth === 0) throw new SyntaxError('a list item that is not an object')
+        // Most strings hold no escape: one search finds their end.
+        let j = c.indexOf('"', i + 1)
+        if (j < 0 || c.charCodeAt(j - 1) === BACKSLASH) j = this.closeString(c, i + 1)
+        const watch = watching && !skipping && depth <= 2
+        if (j < 0 || j + 2 >= n) {
+          // A key looked for, cut by the chunk's end: read again from its quote with the next chunk.
+          if (watch && n - i <= KEY_CHARS) {
+            this.inString = false
+            this.escaped = false
+            if (start >= 0) this.partial += c.slice(start, i)
+            this.carry = c.slice(i)
+            start = -1
+            break
+          }
+          if (j < 0) break
+        }
+        if (watch) {
+          // A key is followed by a colon (the API server writes no whitespace).
+          const key = c.charCodeAt(j + 1) === COLON
+          if (depth === 1) {
+            metadataKey = key && j - i === 9 && c.startsWith('metadata', i + 1)
+          } else if (inMetadata && key && j - i === 14 && c.startsWith('managedFields', i + 1) && c.charCodeAt(j + 2) === OPEN_BRACKET) {
+            // Kept as "managedFields":[] : the array's content is skipped.
+            this.partial += c.slice(start, j + 3)
+            start = -1
+            skipping = ++depth
+            i = j + 2
+            continue
+          }
+        }
+        i = j
+      } else if (ch === OPEN_BRACE || ch === OPEN_BRACKET) {
+        if (depth === 1) inMetadata = metadataKey && ch === OPEN_BRACE
+        if (depth++ === 0) { start = i; metadataKey = false; inMetadata = false }
+      } else if (ch === CLOSE_BRACE || ch === CLOSE_BRACKET) {
+        if (depth === 0) { this.state = 'tail'; this.tail = c.slice(i); start = -1; break }
+        if (depth === skipping) { skipping = 0; start = i }
+        if (depth === 2) inMetadata = false
+        if (--depth === 0) {
+          const text = this.partial + c.slice(start, i + 1)
+          this.partial = ''
+          start = -1
+          this.onItem(text)
+        }
+      } else if (depth === 0 && ch !== COMMA && ch > SPACE) {
+        throw new SyntaxError('a list item that is not an object')
+      }
+    }
+    if (start >= 0 && depth > 0) this.partial += c.slice(start)
+    this.depth = depth
+    this.skipping = skipping
+    this.inMetadata = inMetadata
+    this.metadataKey = metadataKey
+  }
+
+  /** The index of the quote that ends the string going on at `from`, or -1 when it goes past this chunk. */
+  private closeString(c: string, from: number): number {
+    // A backslash ending the previous chunk escapes this one's first character.
+    const lo = this.escaped ? from + 1 : from
+    this.escaped = false
+    for (let j = lo; ; j++) {
+      j = c.indexOf('"', j)
+      if (j < 0) {
+        this.inString = true
+        this.escaped = oddBackslashesBefore(c, c.length, lo)
+        return -1
+      }
+      if (!oddBackslashesBefore(c, j, lo)) { this.inString = false; return j }
+    }
+  }
+}
+
+function oddBackslashesBefore(c: string, j: number, lo: number): boolean {
+  let k = j - 1
+  while (k >= lo && c.charCodeAt(k) === BACKSLASH) k--
+  return (j - 1 - k) % 2 === 1
+}
+
+/**
+ * The continue token in the start of a List's body: the token (empty when the metadata has
+ * none, i.e. the last page), or undefined while the metadata has not all arrived. Only what
+ * precedes "items" is read, so no item's field can be taken for it.
+ */
+export function continueToken(head: string): string | undefined {
+  const itemsAt = head.indexOf('"items"')
+  const meta = itemsAt < 0 ? head : head.slice(0, itemsAt)
+  const m = /"continue"\s*:\s*"([^"\\]*)"/.exec(meta)
+  if (m) return m[1]!
+  return itemsAt < 0 ? undefined : ''
 }
 
 /** Every item of a collection (see list()). */
@@ -72,12 +362,30 @@ export async function listMetadata(kube: Kube, path: string, opts: ListOptions<P
   return (await list(kube, path, {...opts, accept: METADATA_LIST_ACCEPT})).items
 }
 
-// Each page arrives as a megabyte or two of text that is parsed and mostly dropped. V8 puts
-// such large strings straight into old space and collects them only at a major GC, which it
-// postpones while the heap is far from its limit, so a 20,000-pod list left hundreds of
-// megabytes of dead pages behind. A full collection every few pages keeps the peak nearer to
-// what is really kept (at 20,000 pods it cost no measurable time).
-const RECLAIM_EVERY = 2
+// Memory. Items are parsed one by one and mostly dropped (see ListBody): that garbage dies
+// young, and costs little to collect, but what survives makes V8 grow its young generation,
+// which it never gives back: here up to 128 MiB of resident memory for a few MiB of live young
+// objects at 20,000 pods. It is let grow to YOUNG_GENERATION_BYTES and no further, for the rest of
+// the process (V8 reads the growth factor each time it would grow it). What does reach old space dead (the parts of items
+// that outlive a young collection) waits for a major GC, which V8 postpones while the heap is
+// far from its limit; a full collection every RECLAIM_CHARS of pages read bounds it (one at
+// 20,000 pods, a few tens of milliseconds).
+const YOUNG_GENERATION_BYTES = 32 * 1024 * 1024
+const RECLAIM_CHARS = 64 * 1024 * 1024
+let unreclaimed = 0
+let youngBounded = false
+
+function keepMemoryDown(): void {
+  if (!youngBounded && (getHeapSpaceStatistics().find(s => s.space_name === 'new_space')?.space_size ?? 0) >= YOUNG_GENERATION_BYTES) {
+    youngBounded = true
+    setFlagsFromString('--semi-space-growth-factor=1')
+  }
+  if (unreclaimed >= RECLAIM_CHARS) {
+    unreclaimed = 0
+    reclaim()
+  }
+}
+
 let collect: (() => void) | null | undefined
 function reclaim(): void {
   if (collect === undefined) {

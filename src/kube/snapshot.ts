@@ -15,7 +15,7 @@ export interface CollectOptions {
   now: Date
 }
 
-/** Dropped on arrival: managedFields are the bulk of a large list and nothing reads them. */
+/** Dropped on arrival (and never parsed, see skipManagedFields): managedFields are the bulk of a large list and nothing reads them. */
 function slim<T extends KubeObject>(items: T[]): T[] {
   for (const item of items) delete (item.metadata as {managedFields?: unknown}).managedFields
   return items
@@ -39,7 +39,7 @@ export async function collectSnapshot(kube: Kube, opts: CollectOptions): Promise
   // Optional collections make answers better but are not required: a 403 becomes a gap, said in the report.
   const optional = async <T extends KubeObject>(what: string, path: string, query: {fieldSelector?: string} = {}): Promise<T[]> => {
     try {
-      return slim(await listAll<T>(kube, path, query))
+      return slim(await listAll<T>(kube, path, {...query, skipManagedFields: true}))
     } catch (err) {
       if (err instanceof ClusterError && (err.kind === 'forbidden' || err.kind === 'not-found')) { gaps.push(`${what}: ${err.kind}`); return [] }
       throw err
@@ -47,9 +47,9 @@ export async function collectSnapshot(kube: Kube, opts: CollectOptions): Promise
   }
 
   const version = kube.get<{major: string; minor: string}>('/version').then(v => `${v.major}.${v.minor.replace(/\D+$/, '')}`).catch(() => undefined)
-  const scopePods = listAll<Pod>(kube, ns(opts.namespace, 'pods'), {labelSelector: opts.labelSelector, map: lean})
-  const nodes = listAll<import('../model/k8s.js').Node>(kube, '/api/v1/nodes').then(slim)
-  const events = listAll<Event>(kube, ns(opts.namespace, 'events')).then(slim)
+  const scopePods = listAll<Pod>(kube, ns(opts.namespace, 'pods'), {labelSelector: opts.labelSelector, map: lean, skipManagedFields: true})
+  const nodes = listAll<import('../model/k8s.js').Node>(kube, '/api/v1/nodes', {skipManagedFields: true}).then(slim)
+  const events = listAll<Event>(kube, ns(opts.namespace, 'events'), {skipManagedFields: true}).then(slim)
   // Node events are written to the "default" namespace; a namespaced question still needs them.
   const nodeEvents = opts.namespace ? optional<Event>('node events', '/api/v1/events', {fieldSelector: 'involvedObject.kind=Node'}) : Promise.resolve([])
 
@@ -64,7 +64,7 @@ export async function collectSnapshot(kube: Kube, opts: CollectOptions): Promise
   // when some pod waits for the scheduler (a whole-cluster question already has them).
   const unscheduled = pods.some(p => p.status?.phase === 'Pending' && !p.spec.nodeName)
   if (!opts.namespace && !opts.labelSelector) snap.boundPods = pods.filter(p => p.spec.nodeName)
-  else if (unscheduled) snap.boundPods = await listAll<Pod>(kube, '/api/v1/pods', {fieldSelector: 'spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed', map: lean})
+  else if (unscheduled) snap.boundPods = await listAll<Pod>(kube, '/api/v1/pods', {fieldSelector: 'spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed', map: lean, skipManagedFields: true})
 
   const claims = pods.some(p => p.spec.volumes?.some(v => v.persistentVolumeClaim))
   const [pvcs, pvs, classes, rs, deploys, sts, ds, jobs, quotas, leases] = await Promise.all([

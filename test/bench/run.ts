@@ -3,7 +3,8 @@
 //   npm run bench -- cluster                 control-plane start-to-ready and memory
 //   npm run bench -- scale [--nodes 1000] [--pods 20000] [--pending 500] [--runs 5]
 //                                            fake-cluster size and creation time, then
-//                                            why-pending -A vs kubectl fetching the same data
+//                                            why-pending -A vs fetching its lists raw
+//                                            (raw-fetch.ts) and vs kubectl fetching the same data
 // Nothing here is a timed test: these are figures for the README.
 import {spawnSync} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
@@ -117,18 +118,28 @@ async function scale(): Promise<void> {
     const check = spawnSync(process.execPath, [BIN, 'why-pending', '-A', '-o', 'json'], {env, maxBuffer: 256 << 20, encoding: 'utf8'})
     const summary = JSON.parse(check.stdout).summary
     console.log(`why-pending finds: ${JSON.stringify(summary.byStatus)}`)
+    // The wire's speed: the same requests as why-pending, the bodies dropped unread (raw-fetch.ts).
+    const rawArgs = [join(root, 'test', 'bench', 'raw-fetch.ts'), cluster.kubeconfig]
+    const fetched = JSON.parse(spawnSync(process.execPath, rawArgs, {encoding: 'utf8'}).stdout) as {requests: number; bytes: number}
+    console.log(`raw fetch: ${fetched.requests} requests, ${(fetched.bytes / 2 ** 20).toFixed(1)} MiB`)
     const ours: {ms: number; rss: number}[] = []
+    const raw: number[] = []
     const theirs: number[] = []
-    fetchAll(); time(process.execPath, [BIN, 'why-pending', '-A', '-o', 'json'], env) // warm-up
+    fetchAll(); time(process.execPath, rawArgs); time(process.execPath, [BIN, 'why-pending', '-A', '-o', 'json'], env) // warm-up
     for (let i = 0; i < runs; i++) {
       theirs.push(fetchAll().reduce((n, r) => n + r.ms, 0))
+      const f = time(process.execPath, rawArgs)
+      if (f.code !== 0) throw new Error(`raw-fetch.ts exited ${f.code}`)
+      raw.push(f.ms)
       const r = time(process.execPath, [BIN, 'why-pending', '-A', '-o', 'json'], env)
       if (r.code !== 1) throw new Error(`why-pending exited ${r.code}, expected 1 (pods are stuck)`)
       ours.push({ms: r.ms, rss: r.maxRssKb ?? 0})
     }
-    const m = median(ours.map(o => o.ms)), k = median(theirs)
-    console.log(`why-pending -A -o json: median ${fmt(m)}; kubectl get pods,events,nodes -o json: median ${fmt(k)}; ratio ${(m / k).toFixed(2)}x (${runs} runs each, alternating)`)
-    console.log(`why-pending peak memory: ${(Math.max(...ours.map(o => o.rss)) / 1024).toFixed(0)} MiB`)
+    const m = median(ours.map(o => o.ms)), f = median(raw), k = median(theirs)
+    console.log(`why-pending -A -o json: median ${fmt(m)} of ${ours.map(o => fmt(o.ms)).join(', ')} (${runs} runs of each, alternating)`)
+    console.log(`  raw fetch of the same lists: median ${fmt(f)}; ratio ${(m / f).toFixed(2)}x`)
+    console.log(`  kubectl get pods,events,nodes -o json: median ${fmt(k)}; ratio ${(m / k).toFixed(2)}x`)
+    console.log(`why-pending peak memory: ${(Math.max(...ours.map(o => o.rss)) / 1024).toFixed(0)} MiB (resident, the largest of the runs)`)
   } finally {
     await cluster.stop()
   }

@@ -5,7 +5,7 @@ import type {AddressInfo} from 'node:net'
 import {afterEach, describe, expect, it} from 'vitest'
 import {connect, type Kube} from '../../../src/kube/client.ts'
 import {loadKubeconfig} from '../../../src/kube/kubeconfig.ts'
-import {list, listAll, listMetadata, METADATA_LIST_ACCEPT} from '../../../src/kube/list.ts'
+import {continueToken, list, listAll, ListBody, listMetadata, METADATA_LIST_ACCEPT} from '../../../src/kube/list.ts'
 import {ClusterError} from '../../../src/model/errors.ts'
 
 /** The error a call fails with; a call that succeeds fails the test. */
@@ -104,5 +104,236 @@ describe('listAll and list', () => {
     expect(listed.resourceVersion).toBe('42')
     expect(listed.items).toHaveLength(3)
     expect(seen.at(-1)!.url.searchParams.get('fieldSelector')).toBe('spec.nodeName=n1')
+  })
+})
+
+/** A List body in two parts, as a server writes it: the metadata first, then the items. */
+function split(names: string[], more: string | undefined): [string, string] {
+  const head = `{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"42"${more ? `,"continue":"${more}"` : ''}},"items":[`
+  return [head, names.map(n => JSON.stringify(meta(n))).join(',') + ']}']
+}
+
+describe('pipelining', () => {
+  it('asks for the next page as soon as the start of the current one shows its token, before the rest arrives or is parsed', async () => {
+    const log: string[] = []
+    const {url, seen} = await serve((u, res) => {
+      const token = u.searchParams.get('continue') ?? ''
+      log.push(`request ${token || 'first'}`)
+      const [head, rest] = split(token ? ['c'] : ['a', 'b'], token ? undefined : 'p2')
+      res.writeHead(200, {'content-type': 'application/json'})
+      res.write(head)
+      // The rest of the first page comes only once the second page has been asked for.
+      if (token) res.end(rest)
+      else {
+        const until = Date.now() + 2000
+        const wait = () => log.includes('request p2') || Date.now() > until ? (log.push('first page ends'), res.end(rest)) : setTimeout(wait, 5)
+        wait()
+      }
+    })
+    const kube = await kubeAt(url)
+    const items = await listAll(kube, '/api/v1/pods', {map: (p: {metadata: {name: string}}) => { log.push(`map ${p.metadata.name}`); return p }})
+    expect(items.map(i => i.metadata.name)).toEqual(['a', 'b', 'c'])
+    expect(log).toEqual(['request first', 'request p2', 'first page ends', 'map a', 'map b', 'map c'])
+    expect(seen.map(s => s.url.searchParams.get('continue'))).toEqual([null, 'p2'])
+  })
+
+  it('has the next page on its way while a page that takes long to parse is parsed', async () => {
+    // 20,000 items: parsing the first page takes tens of milliseconds.
+    const big = Array.from({length: 20_000}, (_, i) => `big-${i}`)
+    let secondAskedAt = 0
+    const {url} = await serve((u, res) => {
+      const token = u.searchParams.get('continue')
+      if (token) secondAskedAt = performance.now()
+      json(res, 200, {kind: 'PodList', apiVersion: 'v1', metadata: {resourceVersion: '42', ...(token ? {} : {continue: 'p2'})}, items: (token ? ['last'] : big).map(meta)})
+    })
+    const kube = await kubeAt(url)
+    let firstPageParsedAt = 0
+    const items = await listAll(kube, '/api/v1/pods', {map: (p: {metadata: {name: string}}) => {
+      if (p.metadata.name === 'big-19999') firstPageParsedAt = performance.now()
+      return p
+    }})
+    expect(items).toHaveLength(20_001)
+    expect(secondAskedAt).toBeGreaterThan(0)
+    expect(secondAskedAt).toBeLessThan(firstPageParsedAt)
+  })
+
+  it('keeps at most two requests of one list open, in page order', async () => {
+    let open = 0, most = 0
+    const names = Array.from({length: 12}, (_, i) => `p-${i}`)
+    const {url, seen} = await serve((u, res) => {
+      open++; most = Math.max(most, open)
+      const page = Number((u.searchParams.get('continue') ?? 'p1').slice(1))
+      const [head, rest] = split(names.slice((page - 1) * 2, page * 2), page * 2 < names.length ? `p${page + 1}` : undefined)
+      res.writeHead(200, {'content-type': 'application/json'})
+      res.write(head)
+      setTimeout(() => { open--; res.end(rest) }, 20)
+    })
+    const kube = await kubeAt(url)
+    const items = await listMetadata(kube, '/api/v1/pods', {limit: 2})
+    expect(items.map(i => i.metadata.name)).toEqual(names)
+    expect(seen.map(s => s.url.searchParams.get('continue'))).toEqual([null, 'p2', 'p3', 'p4', 'p5', 'p6'])
+    expect(most).toBe(2)
+  })
+
+  it('takes the token from the parsed page when the metadata comes after the items, and never from an item', async () => {
+    const {url, seen} = await serve((u, res) => {
+      const token = u.searchParams.get('continue')
+      // An item whose own fields say "continue": the token is not read from there.
+      const item = {...meta(token ? 'b' : 'a'), metadata: {name: token ? 'b' : 'a', annotations: {continue: 'not-a-token'}}}
+      res.writeHead(200, {'content-type': 'application/json'})
+      res.end(`{"kind":"PodList","apiVersion":"v1","items":[${JSON.stringify(item)}],"metadata":{"resourceVersion":"42"${token ? '' : ',"continue":"p2"'}}}`)
+    })
+    const kube = await kubeAt(url)
+    const listed = await list<{metadata: {name: string}}>(kube, '/api/v1/pods')
+    expect(listed.items.map(i => i.metadata.name)).toEqual(['a', 'b'])
+    expect(listed.resourceVersion).toBe('42')
+    expect(seen.map(s => s.url.searchParams.get('continue'))).toEqual([null, 'p2'])
+  })
+
+  it('drops a page asked for on a token the parsed page does not confirm', async () => {
+    const {url, seen} = await serve((u, res) => {
+      const token = u.searchParams.get('continue')
+      res.writeHead(200, {'content-type': 'application/json'})
+      // Duplicate keys: the scan reads the first metadata, JSON.parse keeps the last.
+      if (!token) return res.end(`{"metadata":{"continue":"guess"},"metadata":{"resourceVersion":"42","continue":"p2"},"items":[${JSON.stringify(meta('a'))}]}`)
+      res.end(JSON.stringify({metadata: {resourceVersion: '42'}, items: token === 'p2' ? [meta('b')] : [meta('wrong')]}))
+    })
+    const kube = await kubeAt(url)
+    const items = await listMetadata(kube, '/api/v1/pods')
+    expect(items.map(i => i.metadata.name)).toEqual(['a', 'b'])
+    expect(seen.map(s => s.url.searchParams.get('continue')).filter(t => t !== 'guess')).toEqual([null, 'p2'])
+  })
+
+  it('asks for a page again when its connection breaks in the middle of the body, and gives up as an unreachable server', async () => {
+    let broken = 0
+    const {url} = await serve((u, res, req) => {
+      const token = u.searchParams.get('continue')
+      const [head, rest] = split(token ? ['b'] : ['a'], token ? undefined : 'p2')
+      res.writeHead(200, {'content-type': 'application/json'})
+      res.write(head)
+      if (token && broken++ < 1) return setTimeout(() => req.socket.destroy(), 10)
+      res.end(rest)
+    })
+    const kube = await kubeAt(url)
+    expect((await listAll(kube, '/api/v1/pods')).map(i => (i as {metadata: {name: string}}).metadata.name)).toEqual(['a', 'b'])
+    expect(broken).toBe(2)
+
+    const {url: always} = await serve((_u, res, req) => {
+      res.writeHead(200, {'content-type': 'application/json'})
+      res.write('{"metadata":{},"items":[')
+      setTimeout(() => req.socket.destroy(), 10)
+    })
+    const err = await rejection(listAll(await kubeAt(always), '/api/v1/pods'))
+    expect(err).toBeInstanceOf(ClusterError)
+    expect(err.kind).toBe('unreachable')
+  })
+  it('takes a body that stops coming for a dead connection: asked again, then a timeout', async () => {
+    let asked = 0
+    const {url} = await serve((_u, res) => {
+      asked++
+      res.writeHead(200, {'content-type': 'application/json'})
+      res.write('{"metadata":{},"items":[{"metadata":{"name":"a"}}')
+      if (asked === 2) res.end(']}')
+    })
+    const kube = await kubeAt(url)
+    expect(await listAll(kube, '/api/v1/pods', {stallMs: 100})).toEqual([{metadata: {name: 'a'}}])
+    expect(asked).toBe(2)
+    asked = 10
+    const err = await rejection(listAll(kube, '/api/v1/pods', {stallMs: 100}))
+    expect(err).toBeInstanceOf(ClusterError)
+    expect(err.kind).toBe('timeout')
+    expect(asked).toBe(13)
+  })
+
+  it('lets a body that is not JSON, or a map that throws, fail as itself (not as a broken connection)', async () => {
+    const {url} = await serve((_u, res) => { res.writeHead(200, {'content-type': 'application/json'}); res.end('{"metadata":{},"items":[{"a":tru}]}') })
+    await expect(listAll(await kubeAt(url), '/api/v1/pods')).rejects.toBeInstanceOf(SyntaxError)
+    const {url: fine} = await serve(pager(['a', 'b', 'c']))
+    await expect(listAll(await kubeAt(fine), '/api/v1/pods', {map: () => { throw new RangeError('no') }})).rejects.toBeInstanceOf(RangeError)
+  })
+})
+
+describe('continueToken', () => {
+  it('reads the token from the metadata before the items, whitespace or not', () => {
+    expect(continueToken('{"kind":"PodList","metadata":{"resourceVersion":"9","continue":"eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ==","remainingItemCount":7},"items":[{')).toBe('eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ==')
+    expect(continueToken('{\n  "metadata": {\n    "continue": "abc"\n  },\n  "items": [')).toBe('abc')
+  })
+  it('says there is none once the items begin without one, and waits while the metadata is cut short', () => {
+    expect(continueToken('{"metadata":{"resourceVersion":"9"},"items":[{"metadata":{"annotations":{"continue":"x"}}')).toBe('')
+    expect(continueToken('{"metadata":{"resourceVersion":"9","continue":"eyJ2Ijo')).toBeUndefined()
+    expect(continueToken('{"metadata":{"resourceVersion":"9","cont')).toBeUndefined()
+    expect(continueToken('{"metadata":{"continue":""},"items":[]}')).toBe('')
+  })
+})
+
+describe('ListBody', () => {
+  /** A small deterministic generator (mulberry32), so a failure can be replayed. */
+  const random = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  const awkward = ['', 'x', '"', '\\', '\\"', '"\\', ']', '}', '{', '[', ',', ':', 'metadata', 'managedFields', '"items":[', '"continue":"no"', 'é', '✓', '\u2028']
+  function value(next: () => number, depth: number): unknown {
+    const pick = next()
+    if (depth > 3 || pick < 0.3) return awkward[Math.floor(next() * awkward.length)]! + awkward[Math.floor(next() * awkward.length)]!
+    if (pick < 0.4) return Math.floor(next() * 1000)
+    if (pick < 0.45) return null
+    if (pick < 0.7) return Array.from({length: Math.floor(next() * 3)}, () => value(next, depth + 1))
+    const o: Record<string, unknown> = {}
+    for (let k = Math.floor(next() * 4); k > 0; k--) o[awkward[Math.floor(next() * awkward.length)]! + k] = value(next, depth + 1)
+    if (next() < 0.3) o.managedFields = value(next, depth + 1)
+    if (next() < 0.2) o.metadata = {managedFields: [value(next, depth + 1)]}
+    return o
+  }
+  function item(next: () => number): Record<string, unknown> {
+    const metadata: Record<string, unknown> = {name: `n${next()}`, annotations: {x: value(next, 2)}}
+    if (next() < 0.8) metadata.managedFields = [{manager: 'k\\"', fieldsV1: value(next, 3)}, value(next, 3)]
+    const o: Record<string, unknown> = {spec: value(next, 1)}
+    if (next() < 0.5) o.metadata = metadata
+    else Object.assign(o, {kind: 'Pod', metadata, status: value(next, 1)})
+    return o
+  }
+  const chunked = (text: string, next: () => number) => {
+    const out: string[] = []
+    for (let i = 0; i < text.length;) { const n = 1 + Math.floor(next() * 40); out.push(text.slice(i, i + n)); i += n }
+    return out
+  }
+
+  it('hands over every item and the metadata exactly as JSON.parse reads them, however the body is cut', () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const next = random(seed)
+      const list = {kind: 'PodList', apiVersion: 'v1', metadata: {resourceVersion: '9', continue: `t${seed}`}, items: Array.from({length: Math.floor(next() * 5)}, () => item(next))}
+      const text = JSON.stringify(list)
+      for (const skipManagedFields of [false, true]) {
+        const items: unknown[] = []
+        const body = new ListBody(t => items.push(JSON.parse(t)), {skipManagedFields})
+        for (const c of chunked(text, next)) body.push(c)
+        const expected = (JSON.parse(text) as typeof list).items
+        if (skipManagedFields) for (const i of expected) if (i.metadata && typeof i.metadata === 'object' && 'managedFields' in i.metadata) (i.metadata as {managedFields: unknown}).managedFields = []
+        expect(items, `seed ${seed}`).toEqual(expected)
+        expect(body.end(), `seed ${seed}`).toEqual({...list, items: []})
+        expect(body.token).toBe(`t${seed}`)
+      }
+    }
+  })
+
+  it('reads a body it cannot follow whole: pretty-printed, or the items first', () => {
+    for (const text of [JSON.stringify({metadata: {continue: 'a'}, items: [{metadata: {name: 'x'}}]}, null, 2), `{"items":[{"a":1}],"metadata":{"continue":"b"}}`]) {
+      const items: unknown[] = []
+      const body = new ListBody(t => items.push(JSON.parse(t)))
+      for (let i = 0; i < text.length; i += 7) body.push(text.slice(i, i + 7))
+      const parsed = body.end() as {items: unknown[]}
+      expect([...items, ...parsed.items ?? []]).toHaveLength(1)
+    }
+  })
+
+  it('refuses items that are not objects, and a body cut inside its items', () => {
+    expect(() => new ListBody(() => undefined).push('{"items":[1,2]}')).toThrow(SyntaxError)
+    expect(() => new ListBody(() => undefined).push('{"items":["a"]}')).toThrow(SyntaxError)
+    const cut = new ListBody(() => undefined)
+    cut.push('{"metadata":{},"items":[{"a":')
+    expect(() => cut.end()).toThrow(SyntaxError)
   })
 })
