@@ -39,9 +39,13 @@ export interface Row {
   notes: string[], sources: string[], overrides?: {reason: string, source: string}[]
 }
 export interface Override {
-  group: string, version: string, kind: string, action: 'set' | 'drop' | 'phantom' | 'assert'
+  group: string, version: string, kind: string, action: 'set' | 'drop' | 'phantom' | 'assert' | 'add'
   set?: Partial<Row>, expect?: Partial<Row>, reason: string, source: string
+  /** add: the row's fields other than group, version and kind (notes and sources optional). */
+  row?: Omit<Row, 'group' | 'version' | 'kind' | 'notes' | 'sources'> & {notes?: string[], sources?: string[]}
 }
+/** Where each kind's types were found: group/version/kind -> minors, and the minors read of k8s.io/api. */
+export interface Presence { minors: Map<string, Set<string>>, read: string[] }
 
 function goCache(): string {
   return process.env.KUBECTL_PROD_GOMODCACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'kubectl-prod', 'gomod')
@@ -215,8 +219,14 @@ function buildRows(pins: Pins, byMinor: Map<string, {decl: Declared, module: str
   return {rows, servedFrom}
 }
 
-/** Applies overrides.yaml; every override must still match what it corrects, or the generator fails. */
-export function applyOverrides(rows: Row[], overrides: Override[]): Row[] {
+/**
+ * Applies overrides.yaml; every override must still match what it corrects, or the generator fails.
+ * An `add` is a kind that was never tagged (alpha kinds deleted before the tags existed, or without
+ * them): the generator cannot see when it stopped being served, so the row is written by hand with a
+ * source, and checked against the modules read: its types are there in a release before removedIn
+ * and in none from removedIn on.
+ */
+export function applyOverrides(rows: Row[], overrides: Override[], presence?: Presence): Row[] {
   const byKey = new Map(rows.map(r => [key(r), r]))
   const problems: string[] = []
   for (const o of overrides) {
@@ -224,6 +234,19 @@ export function applyOverrides(rows: Row[], overrides: Override[]): Row[] {
     const name = `${o.action} ${key(o)}`
     if (!o.source) problems.push(`${name}: no source`)
     if (o.action === 'phantom') { if (row) problems.push(`${name}: the kind is in the generated table`); continue }
+    if (o.action === 'add') {
+      if (row) { problems.push(`${name}: the kind is in the generated table (the add is stale)`); continue }
+      if (!o.row?.removedIn) { problems.push(`${name}: an add needs a row with removedIn`); continue }
+      const seen = presence?.minors.get(key(o))
+      if (presence) {
+        const after = presence.read.filter(m => cmpMinor(m, o.row!.removedIn!) >= 0 && seen?.has(m))
+        if (!presence.read.some(m => cmpMinor(m, o.row!.removedIn!) < 0 && seen?.has(m))) problems.push(`${name}: no release read before ${o.row.removedIn} has its types`)
+        if (after.length) problems.push(`${name}: its types are still in ${after.join(', ')}, at or after removedIn ${o.row.removedIn}`)
+      }
+      const {notes = [], sources = [], ...fields} = o.row
+      byKey.set(key(o), {group: o.group, version: o.version, kind: o.kind, ...fields, notes: [...notes, o.reason], sources: [...sources, o.source], overrides: [{reason: o.reason, source: o.source}]})
+      continue
+    }
     if (!row) { problems.push(`${name}: no such generated row`); continue }
     if (o.action === 'drop') { byKey.delete(key(o)); continue }
     if (o.action === 'assert') {
@@ -246,7 +269,13 @@ export function generate(): string {
   const byMinor = readReleases(pins, download(pins))
   const {rows: generated, servedFrom} = buildRows(pins, byMinor)
   const overrides = load(readFileSync(join(tableDir, 'overrides.yaml'), 'utf8')) as Override[]
-  const rows = applyOverrides(generated, overrides)
+  const minors = new Map<string, Set<string>>()
+  for (const [m, list] of byMinor) for (const {decl} of list) {
+    const k = key(decl)
+    if (!minors.has(k)) minors.set(k, new Set())
+    minors.get(k)!.add(m)
+  }
+  const rows = applyOverrides(generated, overrides, {minors, read: pins['k8s.io/api']!.map(k8s)})
   for (const r of rows) if (r.replacement) r.replacement.servedFrom = servedFrom.get(key(r.replacement)) ?? null
   const api = pins['k8s.io/api']!
   const releases = api.filter(v => !v.includes('-'))
@@ -258,6 +287,7 @@ export function generate(): string {
     '# below, then corrected by deprecations/overrides.yaml (each correction names its source).',
     '# Do not edit by hand: edit overrides.yaml (or run --refresh) and run `node deprecations/gen/generate.ts`.',
     `# Left out by overrides.yaml (drop): ${overrides.filter(o => o.action === 'drop').map(o => `${o.group}/${o.version} ${o.kind}`).join(', ') || 'none'}.`,
+    `# Added by overrides.yaml (kinds never tagged): ${overrides.filter(o => o.action === 'add').map(o => `${o.group}/${o.version} ${o.kind}`).join(', ') || 'none'}.`,
     '# Schema: deprecations/schema.json. `modules` lists the releases read; minors the Go proxy does not serve are absent.',
     '',
   ].join('\n')

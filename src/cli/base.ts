@@ -140,6 +140,11 @@ export abstract class KubeCommand extends Command {
     if (format === 'json') out = JSON.stringify(doc, null, 2) + '\n'
     else if (format === 'yaml') out = (await import('js-yaml')).dump(doc, {noRefs: true, lineWidth: -1})
     else out = text()
+    await this.emitText(out)
+  }
+
+  /** Writes text that is already in its final format (markdown, SARIF), clearing any waiting notice first. */
+  protected async emitText(out: string): Promise<void> {
     this.notice?.clear()
     await writeOut(out)
   }
@@ -154,7 +159,12 @@ export abstract class KubeCommand extends Command {
     let e: CliError
     if (err instanceof CliError) e = err
     else if (this.abort.signal.aborted && this.abort.signal.reason instanceof CliError) e = this.abort.signal.reason
-    else if (isParseError(err)) e = new InputError(firstLine(err.message.replace(/^\s*See more help.*$/gm, '')), `see 'kubectl prod ${this.id ?? ''} --help'`.replace('  ', ' '))
+    else if (isParseError(err)) {
+      // oclif would add a warning that the command "did not parse its arguments" (under NODE_ENV
+      // development or test): it did, and the arguments were wrong, which the one line says.
+      (this as unknown as {parsed: boolean}).parsed = true
+      e = new InputError(firstLine(err.message.replace(/^\s*See more help.*$/gm, '')), `see 'kubectl prod ${this.id ?? ''} --help'`.replace('  ', ' '))
+    }
     else {
       process.stderr.write(`error: unexpected failure: ${err.message}; please report it with the output of -v\n`)
       if (Number(this.baseFlagValues.v ?? 0) > 0 && err.stack) process.stderr.write(err.stack + '\n')

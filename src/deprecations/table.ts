@@ -163,3 +163,25 @@ export function loadTable(opts: {tableFile?: string, builtinFile?: string} = {})
 
 /** The newest Kubernetes release the table covers, "1.N". */
 export const coversThrough = (table: RemovalTable) => table.coversThrough
+
+interface RowIndex { byKind: Map<string, RemovalRow>, byResource: Map<string, RemovalRow> }
+/** Built once per table: a scan of thousands of sightings looks rows up by key, not by search. */
+const indexes = new WeakMap<RemovalTable, RowIndex>()
+
+/**
+ * The row for a group/version and a kind (objects), or a plural resource (requests counted by the
+ * deprecated-API metric, which names resources, not kinds). Undefined when the table has none.
+ */
+export function findRow(table: RemovalTable, q: {group: string, version: string, kind?: string, resource?: string}): RemovalRow | undefined {
+  let index = indexes.get(table)
+  if (!index) {
+    index = {byKind: new Map(), byResource: new Map()}
+    for (const r of table.rows) {
+      index.byKind.set(gvkKey(r), r)
+      index.byResource.set(`${r.group}/${r.version}/${r.resource}`, r)
+    }
+    indexes.set(table, index)
+  }
+  if (q.kind) return index.byKind.get(gvkKey({group: q.group, version: q.version, kind: q.kind}))
+  return q.resource ? index.byResource.get(`${q.group}/${q.version}/${q.resource}`) : undefined
+}

@@ -24,6 +24,11 @@ export interface ClusterOptions {
   log?: (line: string) => void
   /** Bound on the whole start, in ms. */
   readyTimeoutMs?: number
+  /**
+   * kube-apiserver's --runtime-config, e.g. "api/all=true": serves the beta (and alpha) API versions
+   * that a release still carries but does not serve by default, so tests can write through them.
+   */
+  runtimeConfig?: string
 }
 
 export interface Component {
@@ -51,8 +56,8 @@ export interface Cluster extends ClusterInfo {
  * Starts a cluster for a person at a terminal (cluster:up, demo): a failure to start exits 1
  * with the reason; Ctrl-C stops every process, removes the state directory and exits 130.
  */
-export async function startForTerminal(label: string): Promise<Cluster> {
-  const cluster = await startCluster().catch(err => { console.error((err as Error).message); process.exit(1) })
+export async function startForTerminal(label: string, opts: ClusterOptions = {}): Promise<Cluster> {
+  const cluster = await startCluster(opts).catch(err => { console.error((err as Error).message); process.exit(1) })
   let stopping = false
   const shutdown = async () => {
     if (stopping) return
@@ -64,6 +69,23 @@ export async function startForTerminal(label: string): Promise<Cluster> {
   process.on('SIGINT', shutdown)
   process.on('SIGTERM', shutdown)
   return cluster
+}
+
+/**
+ * What is wrong with a kube-apiserver --runtime-config value, or undefined when it has its form:
+ * comma-separated entries, each api/all, api/ga, api/beta, api/alpha or a group/version (v1 for the
+ * core group), optionally =true or =false. Checked here so a typo is one line, not a failed start.
+ */
+export function runtimeConfigProblem(spec: string): string | undefined {
+  if (!spec.trim()) return 'empty; write e.g. api/all=true or networking.k8s.io/v1beta1=true'
+  for (const entry of spec.split(',')) {
+    const [key = '', value, ...rest] = entry.split('=')
+    if (rest.length || (value !== undefined && !['true', 'false'].includes(value))) return `"${entry}": the value must be true or false`
+    if (!/^(api\/(all|ga|beta|alpha)|v1|[a-z0-9]([a-z0-9.-]*[a-z0-9])?\/v\d+((alpha|beta)\d+)?)$/.test(key)) {
+      return `"${key}" is not api/all, api/ga, api/beta, api/alpha or a group/version such as networking.k8s.io/v1beta1`
+    }
+  }
+  return undefined
 }
 
 /** Creates a user (a ServiceAccount with a token) and writes a kubeconfig for it. */
@@ -171,6 +193,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
       `--service-account-signing-key-file=${join(stateDir, 'sa.key')}`, `--service-account-key-file=${join(stateDir, 'sa.pub')}`,
       '--profiling=false', '--event-ttl=2h', '--max-requests-inflight=800', '--max-mutating-requests-inflight=400',
+      ...(opts.runtimeConfig ? [`--runtime-config=${opts.runtimeConfig}`] : []),
     ])
     await waitReady(apiserver, async () => (await httpsGet(`${server}/readyz`, token)) === 'ok', 'waiting for /readyz')
 

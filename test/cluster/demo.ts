@@ -1,15 +1,20 @@
 // npm run demo: a local cluster with things to explain, kubectl-prod on PATH, and the
 // commands to try. Runs until Ctrl-C, then removes everything it started.
+// Two scenarios: pods that cannot run (why-pending), and a cluster with things in the way of
+// its next minor (upgrade-plan): an object applied through an API 1.37 removes, a Helm release
+// carrying one, a pool of kubelets 1.37 would leave too far behind, a PDB that blocks drains.
 import {spawnSync} from 'node:child_process'
+import {gzipSync} from 'node:zlib'
 import {mkdirSync, symlinkSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {startForTerminal} from './cluster.ts'
+import {kubectl, startForTerminal} from './cluster.ts'
 import {api, createNamespace, createNodePool, setNodeCondition, waitFor} from './pools.ts'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const started = Date.now()
-const cluster = await startForTerminal('demo')
+// Every API the release still carries is served, so the demo can write through the beta ones 1.37 removes.
+const cluster = await startForTerminal('demo', {runtimeConfig: 'api/all=true'})
 
 console.error('demo: creating node pools and workloads')
 const client = api(cluster)
@@ -34,6 +39,22 @@ await waitFor(async () => {
   return pods.filter((p: any) => p.status?.conditions?.some((c: any) => c.type === 'PodScheduled' && c.reason === 'Unschedulable')).length >= 5
 }, 60_000, 'the scheduler to give up on the demo pods')
 
+console.error('demo: creating the upgrade scenario')
+await createNodePool(cluster, {name: 'legacy', count: 2, cpu: '4', memory: '16Gi', kubeletVersion: 'v1.33.7'})
+// Applied with kubectl through storage.k8s.io/v1beta1: the last-applied annotation keeps that version.
+await kubectl(cluster, ['apply', '-f', '-'], {input: 'apiVersion: storage.k8s.io/v1beta1\nkind: VolumeAttributesClass\nmetadata:\n  name: fast\ndriverName: ebs.csi.aws.com\nparameters:\n  iops: "6000"\n'})
+await client.post('/apis/policy/v1/namespaces/shop/poddisruptionbudgets', {metadata: {name: 'web'}, spec: {minAvailable: 6, selector: {matchLabels: {app: 'web'}}}})
+// A Helm v3 release as Helm stores it: a Secret whose data.release is base64(gzip(release JSON)).
+const release = {
+  name: 'storage-classes', namespace: 'kube-system', version: 3, info: {status: 'deployed'},
+  manifest: '---\n# Source: storage-classes/templates/vac.yaml\napiVersion: storage.k8s.io/v1beta1\nkind: VolumeAttributesClass\nmetadata:\n  name: throughput\ndriverName: ebs.csi.aws.com\n',
+}
+await client.post('/api/v1/namespaces/kube-system/secrets', {
+  metadata: {name: 'sh.helm.release.v1.storage-classes.v3', labels: {name: 'storage-classes', owner: 'helm', status: 'deployed', version: '3'}},
+  type: 'helm.sh/release.v1',
+  data: {release: Buffer.from(gzipSync(JSON.stringify(release)).toString('base64')).toString('base64')},
+})
+
 // kubectl and kubectl-prod side by side on PATH, so `kubectl prod ...` works.
 const binDir = join(cluster.stateDir, 'bin')
 mkdirSync(binDir, {recursive: true})
@@ -48,7 +69,11 @@ console.log('kubectl prod why-pending -A')
 console.log('kubectl prod why-pending deploy/trainer -n shop --details')
 console.log('kubectl prod why-pending -n shop -o json')
 console.log('kubectl prod rbac why-pending')
+console.log('kubectl prod upgrade-plan')
+console.log('kubectl prod upgrade-plan --target 1.38 -o markdown')
 console.error('\ndemo: here is what `kubectl prod why-pending -A` says now:\n')
 spawnSync(join(binDir, 'kubectl'), ['prod', 'why-pending', '-A'], {env, stdio: 'inherit'})
+console.error('\ndemo: and what `kubectl prod upgrade-plan` says about going to the next minor:\n')
+spawnSync(join(binDir, 'kubectl'), ['prod', 'upgrade-plan'], {env, stdio: 'inherit'})
 console.error('\ndemo: the cluster stays up until Ctrl-C')
 setInterval(() => {}, 1 << 30)

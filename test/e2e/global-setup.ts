@@ -12,7 +12,9 @@ let cluster: Cluster | undefined
 
 export async function setup(project: TestProject): Promise<void> {
   const started = Date.now()
-  cluster = await startCluster()
+  // Every API version the release carries is served, so tests can write through the betas it no
+  // longer serves by default (and the discovery check can see all of them).
+  cluster = await startCluster({runtimeConfig: 'api/all=true'})
   process.stderr.write(`test cluster: ready in ${((Date.now() - started) / 1000).toFixed(1)}s\n`)
   const {components: _c, stop: _s, ...info} = cluster
   project.provide('cluster', info)

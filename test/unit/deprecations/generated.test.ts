@@ -72,6 +72,30 @@ describe('the generator', () => {
     it('fails when a phantom kind appears', () => {
       expect(() => applyOverrides(gen(), [o({action: 'phantom'})])).toThrow(/the kind is in the generated table/)
     })
+    describe('add (a kind never tagged)', () => {
+      const add = (over: Partial<Override> = {}): Override => o({
+        group: 'settings.k8s.io', version: 'v1alpha1', kind: 'PodPreset', action: 'add', reason: 'never tagged', source: 'pr',
+        row: {resource: 'podpresets', stage: 'alpha', introduced: '1.17', deprecatedIn: '1.20', removedIn: '1.20', replacement: null, notes: ['n']}, ...over,
+      })
+      const presence = (minors: string[]) => ({minors: new Map([['settings.k8s.io/v1alpha1/PodPreset', new Set(minors)]]), read: ['1.17', '1.20', '1.21']})
+      it('adds the row with its reason and source', () => {
+        const rows = applyOverrides(gen(), [add()], presence(['1.17']))
+        expect(rows.find(r => r.kind === 'PodPreset')).toEqual({
+          group: 'settings.k8s.io', version: 'v1alpha1', kind: 'PodPreset', resource: 'podpresets', stage: 'alpha', introduced: '1.17', deprecatedIn: '1.20', removedIn: '1.20',
+          replacement: null, notes: ['n', 'never tagged'], sources: ['pr'], overrides: [{reason: 'never tagged', source: 'pr'}],
+        })
+      })
+      it('fails when the kind is generated after all (the add is stale)', () => {
+        expect(() => applyOverrides(gen(), [add({group: 'networking.k8s.io', version: 'v1beta1', kind: 'IngressClass'})])).toThrow(/the add is stale/)
+      })
+      it('fails when the modules still have the types at or after removedIn, or never had them before', () => {
+        expect(() => applyOverrides(gen(), [add()], presence(['1.17', '1.21']))).toThrow(/its types are still in 1\.21, at or after removedIn 1\.20/)
+        expect(() => applyOverrides(gen(), [add()], presence([]))).toThrow(/no release read before 1\.20 has its types/)
+      })
+      it('fails without a removal', () => {
+        expect(() => applyOverrides(gen(), [add({row: undefined})])).toThrow(/an add needs a row with removedIn/)
+      })
+    })
     it('fails when an asserted value differs', () => {
       expect(() => applyOverrides(gen(), [o({action: 'assert', expect: {removedIn: '1.25'}})])).toThrow(/removedIn is "1\.22", expected "1\.25"/)
     })

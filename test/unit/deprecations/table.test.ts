@@ -54,6 +54,22 @@ describe('the committed table', () => {
     expect(find(builtin, 'apidiscovery.k8s.io/v2beta1 APIGroupDiscovery')!.removedIn).toBe('1.33')
   })
 
+  it('has the alpha kinds that were deleted without ever being tagged, each with its source', () => {
+    const added: [string, string][] = [
+      ['auditregistration.k8s.io/v1alpha1 AuditSink', '1.19'], ['settings.k8s.io/v1alpha1 PodPreset', '1.20'],
+      ['batch/v2alpha1 CronJob', '1.21'], ['discovery.k8s.io/v1alpha1 EndpointSlice', '1.21'],
+      ['scheduling.k8s.io/v1alpha1 PriorityClass', '1.36'], ['scheduling.k8s.io/v1alpha1 Workload', '1.36'],
+      ['scheduling.k8s.io/v1alpha2 Workload', '1.37'], ['scheduling.k8s.io/v1alpha2 PodGroup', '1.37'],
+    ]
+    for (const [key, removedIn] of added) {
+      const r = find(builtin, key)
+      expect(r, key).toBeDefined()
+      expect(r!.removedIn, key).toBe(removedIn)
+      expect(r!.overrides?.[0]?.source, key).toMatch(/https:\/\/github\.com\/kubernetes\//)
+    }
+    expect(find(builtin, 'scheduling.k8s.io/v1alpha1 PriorityClass')!.replacement).toMatchObject({version: 'v1', servedFrom: '1.14'})
+  })
+
   it('has the removals other tables get wrong', () => {
     expect(find(builtin, 'flowcontrol.apiserver.k8s.io/v1beta1 FlowSchema')!.removedIn).toBe('1.26')
     expect(find(builtin, 'resource.k8s.io/v1beta1 ResourceClaim')!.removedIn).toBe('1.38')

@@ -1,0 +1,127 @@
+// Classifies one sighting of an API version (a manifest, a last-applied annotation, a managedFields
+// entry, a Helm manifest, a request counted by the deprecated-API metric) against the removal table
+// and the upgrade path. Pure: the table, the path and the sighting in, at most one finding out.
+//
+// The four API findings, most serious first (a sighting gets only the first that applies):
+//   removed-api            blocker: the path reaches the row's removal (or the current version is already past it)
+//   deprecated-api-in-use  warning: deprecated by the target and still served there
+//   api-off-by-default     info: alpha, or beta introduced in 1.24 or later (KEP-3136: new betas are off
+//                          by default), so served only with kube-apiserver --runtime-config
+import {findRow, gvkKey, type RemovalRow, type RemovalTable} from './table.js'
+import {mergeFindings} from './merge.js'
+import {compareVersions} from '../model/versions.js'
+import type {ApiUse, UpgradePath} from '../model/upgrade.js'
+import type {UpgradeFinding} from '../model/reports/upgrade-plan.js'
+
+/** "apps/v1" -> {group: "apps", version: "v1"}; "v1" -> the core group. */
+function splitApiVersion(apiVersion: string): {group: string, version: string} {
+  const slash = apiVersion.lastIndexOf('/')
+  return slash < 0 ? {group: '', version: apiVersion} : {group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1)}
+}
+
+const groupVersionOf = (r: {group: string, version: string}) => r.group ? `${r.group}/${r.version}` : r.version
+const atOrBefore = (a: string, b: string) => compareVersions(a, b) <= 0
+
+function rowForUse(table: RemovalTable, use: ApiUse): RemovalRow | undefined {
+  const gv = splitApiVersion(use.apiVersion)
+  if (use.kind) return findRow(table, {...gv, kind: use.kind})
+  const byResource = use.resource ? findRow(table, {...gv, resource: use.resource}) : undefined
+  if (byResource || !use.subresource) return byResource
+  // The metric names policy/v1beta1 evictions as pods/eviction: the row is the subresource's kind.
+  const sub = use.subresource.toLowerCase()
+  return table.rows.find(r => r.group === gv.group && r.version === gv.version && r.kind.toLowerCase() === sub)
+}
+
+/**
+ * The replacement to move to: the row's own, or, when that one is itself removed by the target,
+ * the next in its chain (flowcontrol v1beta1 -> v1beta3 -> v1), as long as it is served by the
+ * time the old version goes. `then` names a later move the path still needs.
+ */
+function replacementFor(table: RemovalTable, row: RemovalRow, target: string): {to: NonNullable<RemovalRow['replacement']>, then?: string} | undefined {
+  let to = row.replacement
+  if (!to) return undefined
+  const deadline = row.removedIn ?? target
+  for (let i = 0; i < 8; i++) {
+    const own = findRow(table, to)
+    const next = own?.removedIn && atOrBefore(own.removedIn, target) ? own.replacement : null
+    if (!next) return {to}
+    if (!next.servedFrom || !atOrBefore(next.servedFrom, deadline)) return {to, then: `${replacementName(row, next)} (${gvkKey(to)} is removed in ${own!.removedIn})`}
+    to = next
+  }
+  return {to}
+}
+
+/** "policy/v1", or "group/version Kind" when the kind changes. */
+const replacementName = (row: RemovalRow, to: NonNullable<RemovalRow['replacement']>) => to.kind === row.kind ? groupVersionOf(to) : `${groupVersionOf(to)} ${to.kind}`
+
+function subjectOf(use: ApiUse, row: RemovalRow): string {
+  if (use.name === undefined) return `requests to ${use.apiVersion} ${use.resource ?? row.resource}${use.subresource ? '/' + use.subresource : ''}`
+  return `${use.apiVersion} ${use.kind ?? row.kind} ${use.namespace ? use.namespace + '/' : ''}${use.name}`
+}
+
+const isOffByDefault = (r: RemovalRow) => r.stage === 'alpha' || (r.stage === 'beta' && compareVersions(r.introduced, '1.24') >= 0)
+
+/** The finding for one sighting, or undefined when the table has no row for it or nothing applies on this path. */
+export function classifyUse(table: RemovalTable, path: UpgradePath, use: ApiUse): UpgradeFinding | undefined {
+  const row = rowForUse(table, use)
+  if (!row) return undefined
+  const {current, target, hops} = path
+  const subject = subjectOf(use, row)
+  const base = {
+    object: {apiVersion: use.apiVersion, kind: use.kind ?? row.kind, ...(use.namespace ? {namespace: use.namespace} : {}),
+      name: use.name ?? `${use.resource ?? row.resource}${use.subresource ? '/' + use.subresource : ''}`},
+    source: use.source, sources: [use.source],
+    deprecatedIn: row.deprecatedIn, ...(row.notes.length ? {notes: row.notes} : {}),
+  }
+  const repl = replacementFor(table, row, target)
+  // The fix waits for a hop when this cluster does not serve the replacement yet.
+  const fixFrom = repl?.to.servedFrom && current && compareVersions(repl.to.servedFrom, current) > 0 ? repl.to.servedFrom : undefined
+  const replacement = repl ? replacementName(row, repl.to) : undefined
+  const moveTo = (deadline: string | undefined) => {
+    if (!repl) return `${groupVersionOf(row)} ${row.kind} has no replacement: stop using it${row.notes.length ? ' (see notes)' : ''}`
+    const then = repl.then ? `, then to ${repl.then}` : ''
+    if (!fixFrom) return `move it to ${replacement}${then}`
+    if (deadline && compareVersions(fixFrom, deadline) >= 0) return `${replacement} is served only from ${fixFrom}, the release that removes ${groupVersionOf(row)}: rewrite it for ${replacement} and apply it right after the control plane reaches ${fixFrom}${then}`
+    return `move it to ${replacement} once the control plane is at ${fixFrom} (this cluster does not serve it yet)${deadline ? `, before ${deadline}` : ''}${then}`
+  }
+
+  if (row.removedIn && atOrBefore(row.removedIn, target)) {
+    const already = current !== null && atOrBefore(row.removedIn, current)
+    const hop = already ? hops[0] ?? target : row.removedIn
+    const when = already ? `removed in ${row.removedIn}, not served by the current version ${current}` : `removed in ${row.removedIn}, breaks at the hop to ${row.removedIn}`
+    return {
+      ...base, check: 'removed-api', severity: 'blocker', hop, removedIn: row.removedIn,
+      ...(replacement ? {replacement} : {}), ...(fixFrom ? {fixFrom} : {}),
+      message: `${subject}: ${when}${fixFrom ? `; its replacement ${replacement} is served only from ${fixFrom}, so the fix waits for that hop` : ''}`,
+      fix: moveTo(already ? undefined : row.removedIn),
+    }
+  }
+  if (atOrBefore(row.deprecatedIn, target)) {
+    const removal = row.removedIn ? `, removed in ${row.removedIn}` : ''
+    return {
+      ...base, check: 'deprecated-api-in-use', severity: 'warning', ...(row.removedIn ? {removedIn: row.removedIn} : {}),
+      ...(replacement ? {replacement} : {}), ...(fixFrom ? {fixFrom} : {}),
+      message: `${subject}: deprecated in ${row.deprecatedIn}, still served at ${target}${removal}`,
+      fix: moveTo(row.removedIn ?? undefined),
+    }
+  }
+  if (isOffByDefault(row) && atOrBefore(row.introduced, target)) {
+    const flag = `--runtime-config=${groupVersionOf(row)}=true`
+    return {
+      ...base, check: 'api-off-by-default', severity: 'info', ...(row.removedIn ? {removedIn: row.removedIn} : {}),
+      message: `${subject}: ${groupVersionOf(row)} is ${row.stage} and off by default, served at ${target} only when kube-apiserver runs with ${flag}`,
+      fix: `check that the control plane at ${target} keeps ${flag}${replacement ? `, or move it to ${replacement}` : ''}`,
+    }
+  }
+  return undefined
+}
+
+/** Every sighting classified, the same object seen by several signals merged into one finding. */
+export function classifyUses(table: RemovalTable, path: UpgradePath, uses: ApiUse[]): UpgradeFinding[] {
+  const out: UpgradeFinding[] = []
+  for (const use of uses) {
+    const f = classifyUse(table, path, use)
+    if (f) out.push(f)
+  }
+  return mergeFindings(out)
+}
