@@ -65,7 +65,7 @@ export function buildUpgradePlan(src: PlanSources): UpgradePlan {
       crds: snap?.crds.length ?? 0,
       nodes: snap?.nodes.length ?? 0,
       pods: snap?.pods.length ?? 0,
-      live: Boolean(snap),
+      live: snap?.source.type === 'live',
     },
     findings,
     steps: planSteps({path, findings}),

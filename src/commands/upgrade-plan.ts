@@ -9,7 +9,7 @@ const FORMATS = ['text', 'json', 'yaml', 'markdown', 'sarif'] as const
 export default class UpgradePlanCommand extends KubeCommand {
   static override summary = 'Everything between this cluster and a target Kubernetes version, as an ordered plan.'
   static override description = `Reads the cluster (or only the files given with -f) and lists what the path to the target version breaks, hop by hop: objects, Helm releases and clients on APIs the path removes, CRD stored versions, kubelets too far behind, PDBs and pods that block drains, pools without room. Then orders the fixes into steps.
-Without -f the live cluster is read; with -f only the files are, unless --live is also given. Offline, give --target (and --current if you know it).
+Without -f the live cluster is read; with -f only the files are, unless --live is also given; with --from-dump, the dump. Offline, give --target (and --current if you know it).
 Exit codes: 0 the path is clear, 1 something blocks the target (or warns, with --fail-on warning), 2 bad input, 3 cluster error.`
   static override examples = [
     'kubectl prod upgrade-plan',
@@ -22,7 +22,8 @@ Exit codes: 0 the path is clear, 1 something blocks the target (or warns, with -
     target: Flags.string({description: 'The version to reach, e.g. 1.36 (default: the next minor after the current one).'}),
     current: Flags.string({description: 'The version the control plane runs now (default: read from the cluster).'}),
     filename: Flags.string({char: 'f', description: 'Manifests to check: a file, a directory (recursively) or - for stdin. Repeatable.', multiple: true}),
-    live: Flags.boolean({description: 'With -f, read the live cluster as well.'}),
+    live: Flags.boolean({description: 'With -f, read the live cluster as well.', exclusive: ['from-dump']}),
+    'from-dump': Flags.string({description: 'Plan offline from a kubectl get -A -o json|yaml List, a directory of them, or a kubectl cluster-info dump tree (give --target, and --current when known).'}),
     table: Flags.string({description: 'A YAML file of extra removal rows (CRDs, add-ons) to add to the built-in table.'}),
     'fail-on': Flags.string({description: 'Exit 1 on blockers only, or on warnings too.', options: ['blocker', 'warning'], default: 'blocker'}),
     'pool-label': Flags.string({description: 'The node label that names node pools (default: the EKS, GKE, AKS and Karpenter labels).'}),
@@ -33,7 +34,8 @@ Exit codes: 0 the path is clear, 1 something blocks the target (or warns, with -
   async run(): Promise<UpgradePlan> {
     const {flags} = await this.parse(UpgradePlanCommand)
     const files = flags.filename ?? []
-    const readLive = files.length === 0 || flags.live
+    const dump = flags['from-dump']
+    const readLive = !dump && (files.length === 0 || flags.live)
     const {loadTable} = await import('../deprecations/table.js')
     const table = loadTable({tableFile: flags.table})
     const builtinRows = flags.table ? loadTable().rows.length : table.rows.length
@@ -49,7 +51,10 @@ Exit codes: 0 the path is clear, 1 something blocks the target (or warns, with -
 
     let snapshot
     let scope = files.length === 1 ? (files[0] === '-' ? 'stdin' : files[0]!) : files.length ? `${files.length} paths` : ''
-    if (readLive) {
+    if (dump) {
+      snapshot = (await import('../sources/upgrade-dump.js')).loadUpgradeDump(dump, new Date())
+      scope = [scope, `dump ${dump}`].filter(Boolean).join(' and ')
+    } else if (readLive) {
       const kube = await this.kube()
       const {collectUpgradeSnapshot} = await import('../kube/upgrade-snapshot.js')
       const {decodeHelmRelease} = await import('../sources/helm-release.js')

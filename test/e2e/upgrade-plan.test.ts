@@ -178,6 +178,25 @@ describe('upgrade-plan offline, from files', () => {
     expect(strict.code).toBe(1)
   })
 
+  it('plans from a dump: the write signals of its objects and the PDBs in it', async () => {
+    const items = [
+      {apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: {name: 'web', namespace: 'shop', annotations: {'kubectl.kubernetes.io/last-applied-configuration': '{"apiVersion":"extensions/v1beta1","kind":"Ingress"}'}}},
+      {apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: {name: 'db', namespace: 'shop'}, spec: {maxUnavailable: 0, selector: {matchLabels: {app: 'db'}}}, status: {disruptionsAllowed: 0, expectedPods: 1, currentHealthy: 1, desiredHealthy: 1}},
+      {apiVersion: 'v1', kind: 'Pod', metadata: {name: 'db-0', namespace: 'shop', labels: {app: 'db'}, ownerReferences: [{apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'u1', controller: true}]}, spec: {nodeName: 'n1', containers: [{name: 'db', image: 'db'}]}, status: {phase: 'Running'}},
+    ]
+    const file = join(dir, '..', 'dump.json')
+    writeFileSync(file, JSON.stringify({apiVersion: 'v1', kind: 'List', items}))
+    const r = await runCli(['upgrade-plan', '--from-dump', file, '--current', '1.21', '--target', '1.22', '-o', 'json'], {env: offline})
+    expect(r.stderr).toBe('')
+    const p = JSON.parse(r.stdout)
+    expect(p.scanned.live).toBe(false)
+    expect(p.findings.map((f: any) => [f.check, f.object.kind, f.object.name, f.source.signal])).toEqual([
+      ['pdb-never-allows', 'PodDisruptionBudget', 'db', 'object'],
+      ['removed-api', 'Ingress', 'web', 'last-applied'],
+    ])
+    expect(r.code).toBe(1)
+  })
+
   it('reads stdin with -f -', async () => {
     const r = await runCli(['upgrade-plan', '-f', '-', '--target', '1.22', '-o', 'json'], {env: offline, input: 'apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: web\n'})
     const p = JSON.parse(r.stdout)
