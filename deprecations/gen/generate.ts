@@ -14,6 +14,11 @@
 // what is new. Which releases: the newest patch of every minor from v0.16 (Kubernetes 1.16) on, because
 // tags are corrected on release branches and the newest patch carries the branch's final word; plus the
 // newest prerelease of the next minor when the proxy serves one newer than the newest release.
+//
+// Replacements: a row's replacement is its `+k8s:prerelease-lifecycle-gen:replacement=` tag. Where the
+// tag is absent (and no override sets one), one is inferred from the modules by a single rule (see
+// inferReplacements): the most stable other version of the same group that registers the same kind in
+// the release that removes the row, and is not itself removed by then. Such rows say so in a note.
 import {spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {homedir} from 'node:os'
@@ -31,6 +36,10 @@ const MODULES: Record<string, string> = {'k8s.io/api': '', 'k8s.io/apiextensions
 const FIRST_MINOR = 16
 
 type Pins = Record<string, string[]>
+/** What each Kubernetes minor's module releases declare, as read by readReleases. */
+export type Releases = Map<string, {decl: Declared, module: string}[]>
+/** group/version/kind -> the declaration, for each minor read. */
+type At = Map<string, Map<string, {decl: Declared, module: string}>>
 
 export interface Row {
   group: string, version: string, kind: string, resource: string, stage: 'alpha' | 'beta' | 'GA'
@@ -112,8 +121,8 @@ function download(pins: Pins): Map<string, string> {
 }
 
 /** Every kind of every pinned release, by Kubernetes minor. */
-function readReleases(pins: Pins, zips: Map<string, string>): Map<string, {decl: Declared, module: string}[]> {
-  const byMinor = new Map<string, {decl: Declared, module: string}[]>()
+function readReleases(pins: Pins, zips: Map<string, string>): Releases {
+  const byMinor: Releases = new Map()
   for (const [m, versions] of Object.entries(pins)) {
     for (const v of versions) {
       const prefix = `${m}@${v}/`
@@ -130,11 +139,27 @@ function readReleases(pins: Pins, zips: Map<string, string>): Map<string, {decl:
 const key = (g: {group: string, version: string, kind: string}) => `${g.group}/${g.version}/${g.kind}`
 const cmpMinor = (a: string, b: string) => Number(a.split('.')[1]) - Number(b.split('.')[1])
 const stageOf = (version: string): Row['stage'] => /alpha/.test(version) ? 'alpha' : /beta/.test(version) ? 'beta' : 'GA'
+const STAGES: Row['stage'][] = ['alpha', 'beta', 'GA']
 
-/** Lowercase plural, as gengo's namer makes it for the resource path (Endpoints stays itself). */
+/**
+ * Kinds whose resource is not gengo's plural: the plural exceptions Kubernetes passes to its code
+ * generators (kubernetes hack/update-codegen.sh PLURAL_EXCEPTIONS, client-gen --plural-exceptions) and
+ * the names its registry serves them under (pkg/registry/resource/resourceclaimparameters/storage:
+ * resource.Resource("resourceclaimparameters")). The modules do not carry resource names (k8s.io/api
+ * has no +resourceName tags for these kinds), so they are listed here.
+ */
+const IRREGULAR_PLURALS: Record<string, string> = {
+  Endpoints: 'endpoints', ResourceClaimParameters: 'resourceclaimparameters', ResourceClassParameters: 'resourceclassparameters',
+}
+
+/**
+ * Lowercase plural, as gengo's plural namer makes it for the resource path, with Kubernetes' plural
+ * exceptions (kinds that are already plural, like Endpoints and ResourceClaimParameters, stay as they are).
+ */
 export function pluralOf(kind: string): string {
+  const irregular = IRREGULAR_PLURALS[kind]
+  if (irregular) return irregular
   const k = kind.toLowerCase()
-  if (k.endsWith('endpoints')) return k
   if (/(s|x|z|ch|sh)$/.test(k)) return k + 'es'
   if (/[^aeiou]y$/.test(k)) return k.slice(0, -1) + 'ies'
   return k + 's'
@@ -151,12 +176,12 @@ export function pluralOf(kind: string): string {
  * has no types for). Releases before the tags existed (1.16-1.19) only count for presence. A kind still
  * served by the newest release takes the newest release's tags (a scheduled removal, or none).
  */
-function buildRows(pins: Pins, byMinor: Map<string, {decl: Declared, module: string}[]>): {rows: Row[], servedFrom: Map<string, string>} {
+function buildRows(pins: Pins, byMinor: Releases): {rows: Row[], servedFrom: Map<string, string>, at: At, firstSeen: Map<string, string>} {
   const minors = [...byMinor.keys()].sort(cmpMinor)
   // Presence is judged only in the releases read of the kind's own module (the proxy does not serve
   // every minor of every module).
   const minorsOf = (module: string) => pins[module.split('@')[0]!]!.map(k8s)
-  const at = new Map<string, Map<string, {decl: Declared, module: string}>>()
+  const at: At = new Map()
   const firstSeen = new Map<string, string>()
   for (const r of minors) {
     const m = new Map<string, {decl: Declared, module: string}>()
@@ -165,9 +190,16 @@ function buildRows(pins: Pins, byMinor: Map<string, {decl: Declared, module: str
     for (const k of m.keys()) if (!firstSeen.has(k)) firstSeen.set(k, r)
   }
   // When a kind is first served: its own introduced tag (GA kinds carry one too, e.g. apps/v1 Deployment
-  // introduced=1.9), else the first release read that has its types.
+  // introduced=1.9), else the first release read that has its types. A tag the modules contradict (a
+  // release read from the tagged minor on lacks the types: tags copied with the types from an older
+  // version, e.g. resource.k8s.io/v1alpha3 PodSchedulingContext introduced=1.26, first in 1.31) gives
+  // way to the first release read that has them.
   const servedFrom = new Map(firstSeen)
   for (const r of minors) for (const [k, d] of at.get(r)!) if (d.decl.introduced) servedFrom.set(k, d.decl.introduced)
+  for (const [k, from] of servedFrom) {
+    const first = firstSeen.get(k)!
+    if (minorsOf(at.get(first)!.get(k)!.module).some(r => cmpMinor(r, from) >= 0 && cmpMinor(r, first) < 0)) servedFrom.set(k, first)
+  }
   const newestRelease = k8s(pins['k8s.io/api']!.filter(v => !v.includes('-')).at(-1)!)
   const tagged = new Set<string>()
   for (const m of at.values()) for (const [k, d] of m) if (d.decl.tags) tagged.add(k)
@@ -216,7 +248,67 @@ function buildRows(pins: Pins, byMinor: Map<string, {decl: Declared, module: str
       notes, sources,
     })
   }
-  return {rows, servedFrom}
+  return {rows, servedFrom, at, firstSeen}
+}
+
+/** Kubernetes' version priority: GA over beta over alpha, then the newer (v2 over v1, v1beta2 over v1beta1). Negative when a goes first. */
+export function byStability(a: string, b: string): number {
+  const rank = (v: string) => {
+    const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v)
+    return m ? [STAGES.indexOf(stageOf(v)), Number(m[1]), Number(m[3] ?? 0)] : [-1, 0, 0]
+  }
+  const x = rank(a), y = rank(b)
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return y[i]! - x[i]!
+  return 0
+}
+
+/**
+ * Fills in the replacement of removed rows that have none (no replacement tag, and no override that
+ * sets one: `pinned`), by one rule:
+ *
+ *   the reference release is the first release read of the row's module at or after its removal (the
+ *   release that no longer serves it), else, for a removal beyond the releases read, the newest release
+ *   read (the prerelease when there is one). The replacement is the most stable version (byStability:
+ *   GA over beta over alpha, then the newest) of the same group, other than the row's own and no less
+ *   stable than it (an alpha never replaces a beta), whose package in the reference release declares
+ *   the same kind and registers it in register.go, and that is served by the removal: its row (if it
+ *   has one) is not removed at or before the removal, its tags in the reference release do not say so
+ *   either, and its servedFrom (see buildRows) is no later than the removal.
+ *
+ * Nothing found: the replacement stays null. Each inferred replacement adds a note saying so and the
+ * file it was read from to the sources; servedFrom is filled in with every other replacement's.
+ */
+function inferReplacements(rows: Row[], pins: Pins, at: At, firstSeen: Map<string, string>, servedFrom: Map<string, string>, pinned: Set<string>): void {
+  const byKey = new Map(rows.map(r => [key(r), r]))
+  const declared = (k: string) => [...at.values()].find(m => m.has(k))?.get(k)
+  for (const r of rows) {
+    if (r.replacement || !r.removedIn || pinned.has(key(r))) continue
+    const own = declared(key(r))
+    if (!own) continue
+    const module = own.module.split('@')[0]!
+    const read = pins[module]!.map(v => ({minor: k8s(v), release: `${module}@${v}`}))
+    const removedIn = r.removedIn
+    const ref = read.find(x => cmpMinor(x.minor, removedIn) >= 0) ?? read.at(-1)!
+    const candidates = [...at.get(ref.minor)?.values() ?? []].filter(({decl: d, module: m}) => {
+      if (m !== ref.release || d.group !== r.group || d.kind !== r.kind || d.version === r.version || d.registered === false) return false
+      if (STAGES.indexOf(stageOf(d.version)) < STAGES.indexOf(stageOf(r.version))) return false
+      const theirs = byKey.get(key(d))
+      if (theirs?.removedIn && cmpMinor(theirs.removedIn, removedIn) <= 0) return false
+      if (d.tags && cmpMinor(d.tags.removed, removedIn) <= 0) return false
+      const from = servedFrom.get(key(d))
+      return from !== undefined && cmpMinor(from, removedIn) <= 0
+    }).sort((a, b) => byStability(a.decl.version, b.decl.version))
+    const pick = candidates[0]
+    if (!pick) continue
+    const k = key(pick.decl)
+    const first = at.get(firstSeen.get(k)!)!.get(k)!.module
+    const where = cmpMinor(ref.minor, removedIn) === 0 ? 'the release of the removal'
+      : cmpMinor(ref.minor, removedIn) > 0 ? `the first release read from ${removedIn} on`
+        : `the newest release read; the removal in ${removedIn} is later`
+    r.replacement = {group: pick.decl.group, version: pick.decl.version, kind: pick.decl.kind, servedFrom: null}
+    r.notes.push(`replacement inferred (no replacement tag): the same kind in ${pick.decl.group}/${pick.decl.version}, present in ${first.replace('@', ' from ')}; the most stable version of ${r.group} that registers ${r.kind} in ${ref.release} (${where})`)
+    r.sources.push(`${pick.module} ${pick.decl.file}`)
+  }
 }
 
 /**
@@ -264,11 +356,13 @@ export function applyOverrides(rows: Row[], overrides: Override[], presence?: Pr
   return [...byKey.values()]
 }
 
-export function generate(): string {
-  const pins = JSON.parse(readFileSync(PINS, 'utf8')) as Pins
-  const byMinor = readReleases(pins, download(pins))
-  const {rows: generated, servedFrom} = buildRows(pins, byMinor)
-  const overrides = load(readFileSync(join(tableDir, 'overrides.yaml'), 'utf8')) as Override[]
+/**
+ * The table's rows from what the module releases declare: the generated rows, corrected by the
+ * overrides, with the replacements the tags leave out inferred (overrides that set a replacement, or
+ * add a row, win over inference), and every replacement's servedFrom.
+ */
+export function buildTable(pins: Pins, byMinor: Releases, overrides: Override[]): Row[] {
+  const {rows: generated, servedFrom, at, firstSeen} = buildRows(pins, byMinor)
   const minors = new Map<string, Set<string>>()
   for (const [m, list] of byMinor) for (const {decl} of list) {
     const k = key(decl)
@@ -276,7 +370,16 @@ export function generate(): string {
     minors.get(k)!.add(m)
   }
   const rows = applyOverrides(generated, overrides, {minors, read: pins['k8s.io/api']!.map(k8s)})
+  const pinned = new Set(overrides.filter(o => o.action === 'add' || (o.action === 'set' && o.set && 'replacement' in o.set)).map(key))
+  inferReplacements(rows, pins, at, firstSeen, servedFrom, pinned)
   for (const r of rows) if (r.replacement) r.replacement.servedFrom = servedFrom.get(key(r.replacement)) ?? null
+  return rows
+}
+
+export function generate(): string {
+  const pins = JSON.parse(readFileSync(PINS, 'utf8')) as Pins
+  const overrides = load(readFileSync(join(tableDir, 'overrides.yaml'), 'utf8')) as Override[]
+  const rows = buildTable(pins, readReleases(pins, download(pins)), overrides)
   const api = pins['k8s.io/api']!
   const releases = api.filter(v => !v.includes('-'))
   const coversThrough = k8s(releases.at(-1)!)
@@ -285,6 +388,8 @@ export function generate(): string {
     `# Kubernetes API removals, Kubernetes ${k8s(api[0]!)} through ${coversThrough}${prerelease ? ` (and the tags of the ${prerelease.replace(/^v0\./, '1.')} prerelease)` : ''}.`,
     '# Generated by deprecations/gen/generate.ts from the +k8s:prerelease-lifecycle-gen tags of the modules',
     '# below, then corrected by deprecations/overrides.yaml (each correction names its source).',
+    '# Where the tags name no replacement, the generator infers one (the most stable other version of the same',
+    '# group that registers the kind when the row is removed); such rows say "replacement inferred" in a note.',
     '# Do not edit by hand: edit overrides.yaml (or run --refresh) and run `node deprecations/gen/generate.ts`.',
     `# Left out by overrides.yaml (drop): ${overrides.filter(o => o.action === 'drop').map(o => `${o.group}/${o.version} ${o.kind}`).join(', ') || 'none'}.`,
     `# Added by overrides.yaml (kinds never tagged): ${overrides.filter(o => o.action === 'add').map(o => `${o.group}/${o.version} ${o.kind}`).join(', ') || 'none'}.`,

@@ -5,9 +5,12 @@
 
 export interface Gvk { group: string, version: string, kind: string }
 export interface Tags { introduced: string, deprecated: string, removed: string, replacement: Gvk | null }
-/** One kind as one release declares it. */
-/** One kind as one release declares it; `introduced` is the tag even where `tags` is inert (GA kinds). */
-export interface Declared { group: string, version: string, kind: string, file: string, tags: Tags | null, introduced: string | null }
+/**
+ * One kind as one release declares it; `introduced` is the tag even where `tags` is inert (GA kinds).
+ * `registered`: whether the package's register.go adds the type to the scheme (`&Kind{}` in
+ * addKnownTypes), or null when the package has no register.go that lists types.
+ */
+export interface Declared { group: string, version: string, kind: string, file: string, tags: Tags | null, introduced: string | null, registered: boolean | null }
 
 const VERSION_DIR = /^v\d+((alpha|beta)\d+)?$/
 const TAG = /^\/\/\s*\+k8s:prerelease-lifecycle-gen:(introduced|deprecated|removed|replacement)=(\S*)/
@@ -78,6 +81,13 @@ export function declaredKinds(files: Map<string, string>): Declared[] {
     const m = name === 'doc.go' ? /^\/\/\s*\+groupName=(\S*)/m.exec(text) : name === 'register.go' ? /\bGroupName\s*=\s*"([^"]*)"/.exec(text) : null
     if (m && (name === 'doc.go' || !groups.has(dir))) groups.set(dir, m[1]!)
   }
+  // The types each package's register.go adds to the scheme (scheme.AddKnownTypes(..., &Deployment{}, ...)).
+  const known = new Map<string, Set<string>>()
+  for (const [path, text] of files) {
+    if (!path.endsWith('/register.go')) continue
+    const names = new Set([...text.matchAll(/&(\w+)\{\}/g)].map(m => m[1]!))
+    if (names.size) known.set(path.slice(0, path.lastIndexOf('/')), names)
+  }
   const out: Declared[] = []
   for (const [path, text] of files) {
     const dir = path.slice(0, path.lastIndexOf('/'))
@@ -91,7 +101,7 @@ export function declaredKinds(files: Map<string, string>): Declared[] {
       if (!m) return
       const comments = commentsAbove(lines, i)
       const introduced = comments.map(l => TAG.exec(l.trim())).find(t => t?.[1] === 'introduced')?.[2] ?? null
-      out.push({group, version, kind: m[1]!, file: path, tags: tagsOf(comments, /alpha|beta/.test(version)), introduced})
+      out.push({group, version, kind: m[1]!, file: path, tags: tagsOf(comments, /alpha|beta/.test(version)), introduced, registered: known.has(dir) ? known.get(dir)!.has(m[1]!) : null})
     })
   }
   return out

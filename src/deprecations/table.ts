@@ -110,7 +110,12 @@ export function loadBuiltinTable(file = BUILTIN_TABLE): RemovalTable {
   return table
 }
 
+/** Kinds whose resource is not the regular plural (Kubernetes' PLURAL_EXCEPTIONS, as the generator uses them). */
+const IRREGULAR_PLURALS: Record<string, string> = {Endpoints: 'endpoints', ResourceClaimParameters: 'resourceclaimparameters', ResourceClassParameters: 'resourceclassparameters'}
+
+/** A user row's resource when it gives none: gengo's plural rule. A CRD's plural is its own: give `resource` for those that differ. */
 const pluralOf = (kind: string) => {
+  if (IRREGULAR_PLURALS[kind]) return IRREGULAR_PLURALS[kind]
   const k = kind.toLowerCase()
   return /(s|x|z|ch|sh)$/.test(k) ? k + 'es' : /[^aeiou]y$/.test(k) ? k.slice(0, -1) + 'ies' : k + 's'
 }

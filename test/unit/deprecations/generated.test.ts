@@ -38,6 +38,17 @@ describe('the generator', () => {
     expect(byKind['v1beta1 Helper']!.tags).toBeNull()
     // GA kinds get no default removal, only their introduced tag.
     expect(byKind['v1 Deployment']).toMatchObject({group: 'apps', tags: null, introduced: '1.9'})
+    // apps/v1beta1's register.go here lists no types: whether a type is registered is unknown.
+    expect(byKind['v1beta1 Deployment']!.registered).toBeNull()
+  })
+
+  it('tells which types register.go adds to the scheme', () => {
+    const files = new Map([
+      ['node/v1/doc.go', '// +groupName=node.k8s.io\npackage v1\n'],
+      ['node/v1/register.go', 'package v1\nfunc addKnownTypes(scheme *runtime.Scheme) error {\n\tscheme.AddKnownTypes(SchemeGroupVersion,\n\t\t&RuntimeClass{},\n\t\t&RuntimeClassList{},\n\t)\n\tmetav1.AddToGroupVersion(scheme, SchemeGroupVersion)\n\treturn nil\n}\n'],
+      ['node/v1/types.go', 'package v1\ntype RuntimeClass struct {\n}\ntype Overhead struct {\n}\n'],
+    ])
+    expect(Object.fromEntries(declaredKinds(files).map(d => [d.kind, d.registered]))).toEqual({RuntimeClass: true, Overhead: false})
   })
 
   it('picks the newest patch of each minor from 1.16, and a newer minor\'s newest prerelease', () => {
@@ -47,9 +58,12 @@ describe('the generator', () => {
     expect(pickReleases(['v0.16.0', 'v0.16.1-rc.0'])).toEqual(['v0.16.0'])
   })
 
-  it('makes resource names as gengo does', () => {
-    expect(['Ingress', 'IngressClass', 'NetworkPolicy', 'Endpoints', 'Deployment', 'StorageClass'].map(pluralOf))
-      .toEqual(['ingresses', 'ingressclasses', 'networkpolicies', 'endpoints', 'deployments', 'storageclasses'])
+  it('makes resource names as gengo does, with Kubernetes\' plural exceptions', () => {
+    expect(['Ingress', 'IngressClass', 'NetworkPolicy', 'Endpoints', 'Deployment', 'StorageClass', 'ComponentStatus', 'IPAddress', 'APIGroupDiscovery'].map(pluralOf))
+      .toEqual(['ingresses', 'ingressclasses', 'networkpolicies', 'endpoints', 'deployments', 'storageclasses', 'componentstatuses', 'ipaddresses', 'apigroupdiscoveries'])
+    // Kinds that are already plural keep their name (kubernetes hack/update-codegen.sh PLURAL_EXCEPTIONS;
+    // the registry serves resource.k8s.io/v1alpha2 resourceclaimparameters, not resourceclaimparameterses).
+    expect(['ResourceClaimParameters', 'ResourceClassParameters'].map(pluralOf)).toEqual(['resourceclaimparameters', 'resourceclassparameters'])
   })
 
   describe('overrides', () => {

@@ -70,6 +70,35 @@ describe('the committed table', () => {
     expect(find(builtin, 'scheduling.k8s.io/v1alpha1 PriorityClass')!.replacement).toMatchObject({version: 'v1', servedFrom: '1.14'})
   })
 
+  it('infers the replacements the tags leave out, and says so; overrides and kinds with none stay null', () => {
+    const inferred: [string, string, string][] = [
+      ['networking.k8s.io/v1beta1 IPAddress', 'v1', '1.33'], ['networking.k8s.io/v1beta1 ServiceCIDR', 'v1', '1.33'],
+      ['networking.k8s.io/v1alpha1 IPAddress', 'v1', '1.33'],
+      ['resource.k8s.io/v1beta1 ResourceClaim', 'v1', '1.34'], ['resource.k8s.io/v1beta2 DeviceClass', 'v1', '1.34'],
+      ['resource.k8s.io/v1beta2 ResourceSlice', 'v1', '1.34'], ['resource.k8s.io/v1beta1 ResourceClaimTemplate', 'v1', '1.34'],
+      ['node.k8s.io/v1beta1 RuntimeClass', 'v1', '1.20'], ['events.k8s.io/v1beta1 Event', 'v1', '1.19'],
+      ['storagemigration.k8s.io/v1alpha1 StorageVersionMigration', 'v1beta1', '1.35'],
+      ['resource.k8s.io/v1alpha2 ResourceClaim', 'v1alpha3', '1.31'],
+    ]
+    for (const [key, version, servedFrom] of inferred) {
+      const r = find(builtin, key)!
+      expect(r.replacement, key).toEqual({group: r.group, version, kind: r.kind, servedFrom})
+      expect(r.notes.filter(n => n.startsWith('replacement inferred')), key).toHaveLength(1)
+    }
+    for (const key of ['policy/v1beta1 PodSecurityPolicy', 'resource.k8s.io/v1alpha2 ResourceClass', 'networking.k8s.io/v1alpha1 ClusterCIDR', 'settings.k8s.io/v1alpha1 PodPreset', 'apps/v1beta1 DeploymentRollback']) {
+      const r = find(builtin, key)!
+      expect(r.replacement, key).toBeNull()
+      expect(r.notes.some(n => n.startsWith('replacement inferred')), key).toBe(false)
+    }
+    // A replacement the tag gives is not marked as inferred.
+    expect(find(builtin, 'policy/v1beta1 PodDisruptionBudget')!.notes.some(n => n.startsWith('replacement inferred'))).toBe(false)
+  })
+
+  it('names resources as the API server serves them', () => {
+    expect(find(builtin, 'resource.k8s.io/v1alpha2 ResourceClaimParameters')!.resource).toBe('resourceclaimparameters')
+    expect(find(builtin, 'resource.k8s.io/v1alpha2 ResourceClassParameters')!.resource).toBe('resourceclassparameters')
+  })
+
   it('has the removals other tables get wrong', () => {
     expect(find(builtin, 'flowcontrol.apiserver.k8s.io/v1beta1 FlowSchema')!.removedIn).toBe('1.26')
     expect(find(builtin, 'resource.k8s.io/v1beta1 ResourceClaim')!.removedIn).toBe('1.38')
