@@ -36,6 +36,55 @@ export const PERMISSIONS: Record<string, CommandPermissions> = {
       {apiGroups: [''], resources: ['namespaces'], verbs: ['get']},
     ],
   },
+  'nodepool-list': {
+    summary: 'read-only: the nodes, to group them into pools',
+    rules: [{apiGroups: [''], resources: ['nodes'], verbs: ['list']}],
+  },
+  drain: {
+    summary: 'cordons nodes and evicts their pods: nodes get and patch, pods list, watch and evict, PDBs and workloads read; pods delete only for finished pods and a bypass the operator typed',
+    rules: [
+      // get: does the node exist (before anything is cordoned), is it cordoned already; patch: spec.unschedulable.
+      {apiGroups: [''], resources: ['nodes'], verbs: ['get', 'patch']},
+      // The node's pods (field selector spec.nodeName), watched until the evicted ones are gone; a PDB's or a workload's pods by selector.
+      {apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch']},
+      {apiGroups: [''], resources: ['pods/eviction'], verbs: ['create']},
+      {
+        apiGroups: [''], resources: ['pods'], verbs: ['delete'],
+        comment: 'Only for finished (Succeeded or Failed) pods, which nothing needs any more, and for a pod the operator chose at the terminal to delete bypassing its PDB after typing its name. Every other pod goes through the Eviction API, which enforces PDBs.',
+      },
+      // list: which PDBs cover the node's pods; get: a refusing PDB's current numbers, and its recovery.
+      {apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['get', 'list']},
+      // Whether the evicted pods' workloads have their replicas available again (a ReplicaSet is read to find its Deployment).
+      {apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'statefulsets'], verbs: ['get']},
+    ],
+  },
+  'nodepool-upgrade': {
+    summary: 'walks a node pool: nodes get, list, watch and patch (cordon, walk state annotations), pods list, watch and evict, PDBs and workloads read, the preflight\'s lists, and the pool\'s Lease',
+    rules: [
+      // list: the pools; get and watch: each node's state and its return to Ready (or its replacement); patch: cordon, uncordon and the kubectl-prod.io/ walk annotations.
+      {apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch', 'patch']},
+      // The preflight lists every pod (drain blockers, capacity); the drain lists and watches each node's pods.
+      {apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch']},
+      {apiGroups: [''], resources: ['pods/eviction'], verbs: ['create']},
+      {
+        apiGroups: [''], resources: ['pods'], verbs: ['delete'],
+        comment: 'Only for finished (Succeeded or Failed) pods, which nothing needs any more. Every other pod goes through the Eviction API, which enforces PDBs.',
+      },
+      {apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['get', 'list']},
+      // The preflight's view of workloads (listed) and the drain's wait for their replicas (get).
+      {apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'statefulsets'], verbs: ['get', 'list']},
+      // The preflight only: DaemonSet pods stay on their node.
+      {apiGroups: ['apps'], resources: ['daemonsets'], verbs: ['list']},
+      {apiGroups: ['batch'], resources: ['jobs'], verbs: ['list']},
+      // The preflight: volumes that pin pods to a node or a zone.
+      {apiGroups: [''], resources: ['persistentvolumeclaims', 'persistentvolumes'], verbs: ['list']},
+      {apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['list']},
+      {
+        apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'],
+        comment: 'The pool\'s lock, kubectl-prod-walk-<pool>, in the namespace of --lease-namespace (kube-system by default): to confine it there, grant this rule with a RoleBinding in that namespace instead of the ClusterRoleBinding.',
+      },
+    ],
+  },
   'upgrade-plan': {
     summary: 'read-only: lists of the kinds the removal table names (metadata only), nodes, pods, PDBs, workloads, volumes and CRDs; Helm releases in Secrets and ConfigMaps; the /metrics endpoint',
     // Computed when asked for: the table is read from disk only by `rbac upgrade-plan`.

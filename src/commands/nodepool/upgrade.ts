@@ -1,0 +1,252 @@
+import {Args, Flags} from '@oclif/core'
+import {KubeCommand, parseDuration, writeOut} from '../../cli/base.js'
+import {CliError, InputError} from '../../model/errors.js'
+import {ExitCode} from '../../model/exit-codes.js'
+import type {WalkEvent, WalkSummary} from '../../model/reports/nodepool.js'
+import type {MaintenanceWindow} from '../../upgrade/window.js'
+import type {BlockedDecision, DrainOptions} from '../../upgrade/drain/types.js'
+
+const ORDERS = ['name', 'zone', 'fewest-pods'] as const
+
+export default class NodePoolUpgradeCommand extends KubeCommand {
+  static override summary = 'Walk a node pool to a Kubernetes version, node by node, inside a maintenance window.'
+  static override description = `Preflight first (upgrade-plan's drain and capacity checks for this pool); then, one node at a time (or --max-unavailable at once): cordon, drain through the Eviction API, hand over (--hook runs a command for the node; --replace waits for a new node to take its place), wait until the node is Ready at --target-version (and --soak), uncordon it if the walk cordoned it.
+Progress is kept on the nodes (kubectl-prod.io/ annotations) and a Lease in --lease-namespace locks the pool: --resume continues an interrupted walk from any machine. A node is never drained twice, and a node cordoned before the walk stays cordoned.
+With --window or --until, a node is started only when it can finish before the window closes.
+Progress goes to stderr as timestamped lines; with -o json, one JSON event per line on stdout.
+Exit codes: 0 every node is done, 1 the walk stopped (window, preflight blockers, a failed node, the pool locked by another walk), 2 bad input, 3 cluster error, 130 interrupted.`
+  static override examples = [
+    "kubectl prod nodepool upgrade workers --target-version 1.37 --hook './replace-instance.sh' --yes",
+    "kubectl prod nodepool upgrade workers --target-version 1.37 --replace --order zone --window 'Sat 02:00-06:00 Europe/Berlin'",
+    'kubectl prod nodepool upgrade workers --target-version 1.37 --replace --resume',
+    'kubectl prod nodepool upgrade workers --target-version 1.37 --hook ./up.sh --dry-run --until 06:00',
+  ]
+  static override args = {
+    pool: Args.string({description: 'The pool, as `kubectl prod nodepool list` names it.', required: true}),
+  }
+  static override flags = {
+    'target-version': Flags.string({description: 'The kubelet version to reach, e.g. 1.37 (or 1.37.2).', required: true}),
+    'pool-label': Flags.string({description: 'The node label that names node pools (default: the EKS, GKE, AKS and Karpenter labels).'}),
+    hook: Flags.string({description: 'A shell command run for each drained node, with KUBECTL_PROD_NODE, KUBECTL_PROD_POOL, KUBECTL_PROD_TARGET_VERSION and KUBECONFIG set; a non-zero exit stops the walk.'}),
+    replace: Flags.boolean({description: 'Hand over by replacement: wait for the drained node to be deleted and a new node to join the pool Ready.'}),
+    order: Flags.string({description: 'The order of the nodes (zone: one node of each zone in turn).', options: [...ORDERS], default: 'name'}),
+    'max-unavailable': Flags.string({description: 'Nodes walked at once.', default: '1'}),
+    window: Flags.string({description: "The maintenance window: 'DAYS HH:MM-HH:MM ZONE', e.g. 'Sat 02:00-06:00 Europe/Berlin' or 'Mon-Fri 22:00-04:00 UTC'.", exclusive: ['until']}),
+    until: Flags.string({description: 'The window ends at this time: RFC 3339, or HH:MM local time (the next such time).'}),
+    soak: Flags.string({description: 'Watch each node stay Ready this long before uncordoning it, e.g. 5m.', default: '0'}),
+    'ready-timeout': Flags.string({description: 'How long a node may take to be Ready at the target after the hand-over.', default: '10m'}),
+    'hand-over-timeout': Flags.string({description: 'How long a replacement may take to join the pool (--replace).', default: '30m'}),
+    'drain-timeout': Flags.string({description: 'How long one node\'s drain may take (0: no limit).', default: '30m'}),
+    force: Flags.boolean({description: 'Evict pods without a controller too (they are gone for good).'}),
+    'delete-emptydir-data': Flags.boolean({description: 'Evict pods with emptyDir volumes (their data is lost).'}),
+    'on-blocked': Flags.string({description: 'Without a terminal (or with --yes), what to do about a pod a PDB keeps refusing: wait (until --drain-timeout), skip it, or fail the node.', options: ['wait', 'skip', 'fail'], default: 'wait'}),
+    'grace-period': Flags.integer({description: 'Overrides each pod\'s termination grace period, in seconds.', min: 0}),
+    'ignore-preflight': Flags.boolean({description: 'Walk even when the preflight finds blockers.'}),
+    'lease-namespace': Flags.string({description: 'Where the pool\'s Lease lives.', default: 'kube-system'}),
+    'lease-duration': Flags.string({description: 'How long the Lease outlives a walk that stopped renewing it (a killed walk).', default: '60s'}),
+    resume: Flags.boolean({description: 'Continue the pool\'s unfinished walk where it stopped.'}),
+    'dry-run': Flags.boolean({description: 'Simulate the walk from the current state: no writes.'}),
+    yes: Flags.boolean({char: 'y', description: 'Answer yes to the confirmation (for unattended runs).'}),
+  }
+
+  private poolName = ''
+
+  protected override interruptedMessage(): string {
+    return `interrupted; the walk's state is kept on the nodes of pool ${this.poolName}: run the same command with --resume to continue`
+  }
+
+  async run(): Promise<WalkSummary> {
+    const {args, flags} = await this.parse(NodePoolUpgradeCommand)
+    const pool = this.poolName = args.pool
+    const target = flags['target-version'].replace(/^v/, '')
+    const format = this.outputFormat()
+
+    // Everything that can be said wrong is said before the cluster is touched.
+    if (!/^1\.\d+(\.\d+)?$/.test(target)) throw new InputError(`--target-version "${flags['target-version']}" is not a version`, 'write it like 1.37 or 1.37.2')
+    const maxUnavailable = /^\d+$/.test(flags['max-unavailable']) ? Number(flags['max-unavailable']) : NaN
+    if (!(maxUnavailable >= 1)) throw new InputError(`--max-unavailable "${flags['max-unavailable']}" must be a whole number of nodes, 1 or more`, 'write it like --max-unavailable 1')
+    const poolLabelFlag = flags['pool-label']
+    if (poolLabelFlag !== undefined && !/^([a-z0-9.-]+\/)?[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(poolLabelFlag)) {
+      throw new InputError(`--pool-label "${poolLabelFlag}" is not a label key`, 'write it like eks.amazonaws.com/nodegroup or pool')
+    }
+    if (!flags.hook && !flags.replace && !flags['dry-run']) throw new InputError('say how each node is upgraded', "give --hook 'CMD' (run for each drained node) or --replace (wait for a new node)")
+    const {parseWindow, parseUntil} = await import('../../upgrade/window.js')
+    const {systemClock} = await import('../../model/clock.js')
+    const clock = systemClock
+    let window: MaintenanceWindow | undefined
+    if (flags.window !== undefined) window = parseWindow(flags.window)
+    if (flags.until !== undefined) window = parseUntil(flags.until, clock.now())
+    const soakMs = parseDuration(flags.soak, '--soak')
+    const readyTimeoutMs = parseDuration(flags['ready-timeout'], '--ready-timeout')
+    const handOverTimeoutMs = parseDuration(flags['hand-over-timeout'], '--hand-over-timeout')
+    const drainTimeoutMs = parseDuration(flags['drain-timeout'], '--drain-timeout')
+    const leaseSeconds = Math.ceil(parseDuration(flags['lease-duration'], '--lease-duration') / 1000)
+    if (leaseSeconds < 3) throw new InputError(`--lease-duration "${flags['lease-duration']}" is too short`, 'give 3s or more (60s by default)')
+    if (flags.hook) (await import('../../upgrade/walk/hook.js')).assertHookRuns(flags.hook)
+
+    const kube = await this.kube()
+    const {listAll} = await import('../../kube/list.js')
+    const {groupPools} = await import('../../upgrade/pools.js')
+    const nodes = await listAll<import('../../model/k8s.js').Node>(kube, '/api/v1/nodes', {skipManagedFields: true})
+    const pools = groupPools(nodes, poolLabelFlag)
+    const found = pools.find(p => p.name === pool && p.label)
+    if (!found) {
+      const names = pools.filter(p => p.label).map(p => p.name)
+      throw new InputError(`no node pool "${pool}"`, names.length ? `the pools are: ${names.join(', ')} (kubectl prod nodepool list)` : 'no node carries a pool label; name one with --pool-label')
+    }
+    const poolLabel = found.label!
+
+    // Which walk: the pool's unfinished one (--resume), or a new one.
+    const {decodeWalkRecord} = await import('../../kube/journal.js')
+    const unfinished = new Map<string, string[]>()
+    for (const n of found.nodes) {
+      const r = decodeWalkRecord(n.metadata.annotations)
+      if (r && r.step !== 'done') unfinished.set(r.walk, [...(unfinished.get(r.walk) ?? []), `${n.metadata.name} (${r.step}${r.error ? `: ${r.error}` : ''})`])
+    }
+    const {walkLeaseName, readLease, leaseExpiry} = await import('../../kube/lease.js')
+    const leaseRef = {namespace: flags['lease-namespace'], name: walkLeaseName(pool)}
+    const existingLease = await readLease(kube, leaseRef)
+    const leaseWalk = existingLease?.metadata.annotations?.['kubectl-prod.io/walk']
+    const leaseState = existingLease?.metadata.annotations?.['kubectl-prod.io/walk-state']
+    // The lock: refused while another walk holds it (taken for real, race-free, just before the walk).
+    const expiry = existingLease && leaseExpiry(existingLease)
+    if (!flags['dry-run'] && expiry && expiry.getTime() > clock.now().getTime()) throw lockedError(pool, existingLease!.spec?.holderIdentity ?? '', expiry, leaseRef)
+    let walkId: string
+    if (unfinished.size && !flags.resume && !flags['dry-run']) {
+      const [id, at] = [...unfinished][0]!
+      throw new InputError(`pool ${pool} has an unfinished walk ${id} (${at.join(', ')})`, 'continue it with --resume (the same command), or finish those nodes by hand and remove their kubectl-prod.io/walk annotations')
+    }
+    if ((flags.resume || flags['dry-run']) && unfinished.size) walkId = [...unfinished.keys()][0]!
+    else if (flags.resume && leaseWalk && leaseState === 'running') walkId = leaseWalk
+    else walkId = `${clock.now().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').toLowerCase()}-${Math.random().toString(36).slice(2, 6)}`
+
+    const emitEvent = (e: WalkEvent) => {
+      if (format === 'json') process.stdout.write(JSON.stringify(e) + '\n')
+      else process.stderr.write(renderLine(e) + '\n')
+    }
+    const {renderWalkEventLine, renderWalkSummary} = await import('../../render/nodepool.js')
+    const renderLine = renderWalkEventLine
+    const say = (type: WalkEvent['type'], message: string, node?: string) =>
+      emitEvent({time: clock.now().toISOString(), type, pool, ...(node ? {node} : {}), message})
+
+    // Preflight: upgrade-plan's checks, for this pool.
+    const {collectUpgradeSnapshot} = await import('../../kube/upgrade-snapshot.js')
+    const {walkPreflight, walkNodesOf} = await import('../../upgrade/walk/preflight.js')
+    const snapshot = await collectUpgradeSnapshot(kube, {table: {rows: []}, now: clock.now()})
+    const poolNow = groupPools(snapshot.nodes, poolLabelFlag).find(p => p.name === pool) ?? found
+    const findings = walkPreflight(snapshot, poolNow, maxUnavailable, walkId)
+    const blockers = findings.filter(f => f.severity === 'blocker')
+    for (const f of findings) say('preflight', `${f.severity}: ${f.message}`)
+    if (!findings.length) say('preflight', `preflight: nothing in pool ${pool} blocks a drain`)
+
+    const summary = (status: WalkSummary['status'], message: string, done: string[], remaining: string[], nextWindow?: Date): WalkSummary => ({
+      apiVersion: 'kubectl-prod/v1', kind: 'NodePoolWalk', pool, walkId, target, status, message, done, remaining,
+      ...(nextWindow ? {nextWindow: nextWindow.toISOString()} : {}),
+    })
+    const finish = async (s: WalkSummary, code: number): Promise<WalkSummary> => {
+      if (format === 'json') await writeOut(JSON.stringify(s) + '\n')
+      else await this.emit(s, () => renderWalkSummary(s, this.style))
+      this.setExit(code as 0)
+      return s
+    }
+    const names = poolNow.nodes.map(n => n.metadata.name ?? '')
+    if (blockers.length && !flags['ignore-preflight']) {
+      return finish(summary('stopped', `preflight found ${blockers.length} blocker${blockers.length === 1 ? '' : 's'} in pool ${pool}; nothing was changed: fix ${blockers.length === 1 ? 'it' : 'them'}, or walk anyway with --ignore-preflight`, [], names), ExitCode.FINDINGS)
+    }
+
+    if (!flags['dry-run']) {
+      if (!flags.yes) {
+        const {isInteractive, decisionRequired} = await import('../../cli/tty.js')
+        const question = `walk pool ${pool} (${names.length} nodes) to ${target}: cordon, drain and hand over each node`
+        if (!isInteractive()) decisionRequired(question, '--yes')
+        const {confirm} = await import('@inquirer/prompts')
+        if (!await confirm({message: `${question}?`, default: false}, {output: process.stderr, signal: this.abort.signal})) {
+          throw new CliError('not confirmed; nothing was changed', ExitCode.FINDINGS)
+        }
+      }
+    }
+
+    const {runWalk} = await import('../../upgrade/walk/run.js')
+    const walkOptions = {
+      pool, walkId, target, nodes: walkNodesOf(poolNow, snapshot.pods), order: flags.order as (typeof ORDERS)[number], maxUnavailable,
+      ...(window ? {window} : {}), soakMs, readyTimeoutMs, replace: flags.replace, dryRun: flags['dry-run'], clock, emit: emitEvent,
+    }
+    if (flags['dry-run']) {
+      const {nodeView} = await import('../../upgrade/walk/ops.js')
+      const byName = new Map(poolNow.nodes.map(n => [n.metadata.name ?? '', n]))
+      const readOnly = {read: async (name: string) => nodeView(name, byName.get(name))}
+      const never = () => { throw new Error('a dry run does not change the cluster') }
+      const outcome = await runWalk({...walkOptions, signal: this.abort.signal}, {...readOnly, write: never, drain: never, handOver: never, waitReady: never})
+      return finish(summary(outcome.status === 'dry-run' ? 'dry-run' : 'stopped', outcome.message, outcome.done, outcome.remaining, outcome.nextWindow), outcome.status === 'dry-run' ? ExitCode.OK : ExitCode.FINDINGS)
+    }
+
+    const {holdLease, kubeWalkOps} = await import('../../upgrade/walk/ops.js')
+    const {userInfo, hostname} = await import('node:os')
+    let user = 'someone'
+    try { user = userInfo().username } catch { /* no user entry: keep the placeholder */ }
+    const holder = `${user}@${hostname()} (pid ${process.pid}, walk ${walkId})`
+    const held = await holdLease(kube, leaseRef, {holder, durationSeconds: leaseSeconds, clock, annotations: {'kubectl-prod.io/walk': walkId, 'kubectl-prod.io/walk-target': target, 'kubectl-prod.io/walk-state': 'running'}})
+    if (!held.keeper) throw lockedError(pool, held.answer.holder, held.answer.expiresAt, leaseRef)
+    const keeper = held.keeper
+    say('lease-acquired', `holding Lease ${leaseRef.namespace}/${leaseRef.name}${held.answer.tookOverFrom ? ` (taken over from ${held.answer.tookOverFrom}, whose walk stopped renewing it)` : ''}`)
+    const signal = AbortSignal.any([this.abort.signal, keeper.lost])
+    const {homedir} = await import('node:os')
+    const {join} = await import('node:path')
+    const kubeconfig = (this.baseFlagValues.kubeconfig as string | undefined) ?? process.env.KUBECONFIG?.split(':')[0] ?? join(homedir(), '.kube', 'config')
+    // A PDB that keeps refusing: a terminal asks (one question at a time); otherwise --on-blocked decides.
+    const {isInteractive} = await import('../../cli/tty.js')
+    const interactive = isInteractive() && !flags.yes && format !== 'json'
+    const policy = flags['on-blocked'] as 'wait' | 'skip' | 'fail'
+    let asking: Promise<unknown> = Promise.resolve()
+    const onBlocked: DrainOptions['onBlocked'] = interactive
+      ? (pod, budget, waited) => {
+        const answer = asking.then(async () => (await import('../../cli/prompts/blocked-pdb.js')).askBlocked(pod, budget, waited, this.abort.signal))
+        asking = answer.catch(() => undefined)
+        return answer
+      }
+      : async (): Promise<BlockedDecision> => policy === 'skip' ? 'skip' : policy === 'fail' ? 'abort' : 'wait'
+    // Waiting needs no question: --on-blocked wait waits until --drain-timeout.
+    const blockedPatienceMs = interactive || policy !== 'wait' ? 30_000 : Number.MAX_SAFE_INTEGER
+    const ops = kubeWalkOps(kube, {
+      pool, poolLabel, target, knownNodes: nodes.map(n => n.metadata.name ?? ''), ...(flags.hook ? {hook: flags.hook} : {}),
+      kubeconfig, replace: flags.replace, handOverTimeoutMs, clock, signal,
+      drain: {
+        force: flags.force, deleteEmptyDirData: flags['delete-emptydir-data'], timeoutMs: drainTimeoutMs, concurrency: 10,
+        waitForReplacements: true, onBlocked, blockedPatienceMs, dryRun: false,
+        ...(flags['grace-period'] !== undefined ? {gracePeriodSeconds: flags['grace-period']} : {}),
+      },
+    })
+    let state = 'stopped'
+    try {
+      const outcome = await runWalk({...walkOptions, signal}, ops)
+      state = outcome.status === 'done' ? 'done' : 'stopped'
+      return await finish(summary(outcome.status, outcome.message, outcome.done, outcome.remaining, outcome.nextWindow), outcome.status === 'done' ? ExitCode.OK : ExitCode.FINDINGS)
+    } catch (err) {
+      if (keeper.lost.aborted && !this.abort.signal.aborted) throw keeper.lost.reason
+      throw err
+    } finally {
+      // After Ctrl-C the walk's connection refuses every request: the Lease is freed through a new one.
+      const via = this.abort.signal.aborted ? await this.cleanupConnection().catch(() => undefined) : undefined
+      await keeper.stop({'kubectl-prod.io/walk-state': state}, via).catch(() => undefined)
+      via?.close()
+    }
+  }
+
+  /** A connection that Ctrl-C does not cancel, bounded to a few seconds per request. */
+  private async cleanupConnection(): Promise<import('../../kube/client.js').Kube> {
+    const {connect} = await import('../../kube/client.js')
+    const f = this.baseFlagValues
+    return connect(await this.resolveConfig(), {
+      requestTimeoutMs: 10_000, verbose: 0,
+      as: f.as as string | undefined, asGroups: f['as-group'] as string[] | undefined, asUid: f['as-uid'] as string | undefined,
+    })
+  }
+}
+
+function lockedError(pool: string, holder: string, expiresAt: Date, ref: {namespace: string; name: string}): CliError {
+  return new CliError(
+    `pool ${pool} is being walked by ${holder || 'another walk'} (Lease ${ref.namespace}/${ref.name}, held until ${expiresAt.toISOString()} unless renewed)`,
+    ExitCode.FINDINGS,
+    'wait for that walk to end; if it was killed, run again with --resume after that time',
+  )
+}

@@ -1,0 +1,200 @@
+// The walk's driver: takes the pool's nodes in order, at most maxUnavailable at a time, and moves
+// each through the state machine (machine.ts), recording every step on the node before going on.
+// Before starting a node it asks the window whether the node can finish in time (estimate.ts);
+// when it cannot, no further node is started, the nodes under way finish, and the outcome says
+// what remains and when the window opens next. A node that fails (a drain that does not finish,
+// a hook that exits non-zero, a node that does not come back Ready) stops the walk the same way,
+// with that node left cordoned and its record saying why. Nothing here writes to a terminal: it
+// emits events.
+import type {DrainEvent} from '../drain/types.js'
+import type {WalkEvent, WalkEventType} from '../../model/reports/nodepool.js'
+import type {NodeWalkRecord} from '../../kube/journal.js'
+import {count} from '../../model/text.js'
+import {advanceRecord, cordonedRecord, failedRecord, isAtTarget, isInProgress, nextWalkAction, shouldUncordon} from './machine.js'
+import {emptyHistory, estimateNode, windowVerdict, type WalkHistory} from './estimate.js'
+import {orderWalkNodes} from './order.js'
+import type {WalkNode, WalkOps, WalkOptions, WalkOutcome} from './types.js'
+
+const minutes = (ms: number) => `${Math.max(1, Math.round(ms / 60_000))} min`
+
+export async function runWalk(o: WalkOptions, ops: WalkOps): Promise<WalkOutcome> {
+  const say = (type: WalkEventType, message: string, extra: Partial<WalkEvent> = {}) =>
+    o.emit({time: o.clock.now().toISOString(), type, pool: o.pool, ...extra, message})
+
+  // Where each node stands.
+  const views = new Map<string, Awaited<ReturnType<WalkOps['read']>>>()
+  for (const n of o.nodes) views.set(n.name, await ops.read(n.name))
+  const done: string[] = []
+  const todo: WalkNode[] = []
+  for (const n of o.nodes) {
+    const v = views.get(n.name)!
+    if (!v.exists) continue
+    if (v.record?.walk === o.walkId && v.record.step === 'done') { done.push(n.name); continue }
+    if (!isInProgress(v.record, o.walkId) && v.ready && isAtTarget(v.kubeletVersion, o.target)) {
+      say('node-skipped', `already Ready at ${o.target} (${v.kubeletVersion})`, {node: n.name})
+      done.push(n.name)
+      continue
+    }
+    todo.push(n)
+  }
+  const inProgress = new Set(todo.filter(n => isInProgress(views.get(n.name)!.record, o.walkId)).map(n => n.name))
+  const queue = orderWalkNodes(todo, o.order, inProgress)
+  const history = emptyHistory()
+  say('walk-started', `walk ${o.walkId}: ${count(queue.length, 'node')} to take to ${o.target} (${queue.map(n => n.name).join(', ') || 'none'}), ${o.maxUnavailable} at a time${o.dryRun ? ' (dry run: nothing is changed)' : ''}`)
+
+  if (o.dryRun) return simulate(o, queue, views, history, done, say)
+
+  let next = 0
+  let stop: {status: 'stopped' | 'failed'; message: string; nextWindow?: Date} | undefined
+  const worker = async () => {
+    while (!stop && next < queue.length) {
+      const node = queue[next]!
+      if (!inProgress.has(node.name)) {
+        const estimate = estimateNode(node.podGraceSeconds, history, o.soakMs)
+        const verdict = windowVerdict(o.window, o.clock.now(), estimate.totalMs)
+        if (!verdict.start) {
+          stop ??= {status: 'stopped', message: `not starting ${node.name}: ${verdict.reason}`, ...(verdict.nextOpening ? {nextWindow: verdict.nextOpening} : {})}
+          say('window-closing', stop.message, {node: node.name})
+          return
+        }
+      }
+      next++
+      const failure = await walkNode(o, ops, node, views.get(node.name)!.record, history, say)
+      if (failure) stop ??= {status: 'failed', message: `${node.name}: ${failure}`}
+      else done.push(node.name)
+    }
+  }
+  await Promise.all(Array.from({length: Math.max(1, Math.min(o.maxUnavailable, queue.length))}, worker))
+  const remaining = queue.map(n => n.name).filter(n => !done.includes(n))
+  if (stop) {
+    const tail = remaining.length ? `; remaining: ${remaining.join(', ')}` : ''
+    const when = stop.nextWindow ? `; the window opens next at ${stop.nextWindow.toISOString()}` : ''
+    say(stop.status === 'failed' ? 'walk-failed' : 'walk-stopped', `${stop.message}${tail}${when}`)
+    return {status: stop.status, message: stop.message, done, remaining, ...(stop.nextWindow ? {nextWindow: stop.nextWindow} : {})}
+  }
+  say('walk-done', `every node of pool ${o.pool} is at ${o.target} (${count(done.length, 'node')})`)
+  return {status: 'done', message: `every node is at ${o.target}`, done, remaining: []}
+}
+
+type Say = (type: WalkEventType, message: string, extra?: Partial<WalkEvent>) => void
+
+/** Moves one node to the end; returns why it stopped, or undefined when it is done. */
+async function walkNode(o: WalkOptions, ops: WalkOps, node: WalkNode, start: NodeWalkRecord | undefined, history: WalkHistory, say: Say): Promise<string | undefined> {
+  const name = node.name
+  let record = start?.walk === o.walkId ? start : undefined
+  const now = () => o.clock.now()
+  const fail = async (why: string) => {
+    if (record) { record = failedRecord(record, why, now()); await ops.write(name, record) }
+    return why
+  }
+  for (;;) {
+    const action = nextWalkAction(record, o.walkId)
+    switch (action) {
+      case 'cordon': {
+        const view = await ops.read(name)
+        record = cordonedRecord(o.walkId, o.target, view.unschedulable, now())
+        await ops.write(name, record, view.unschedulable ? undefined : true)
+        say('node-started', `starting ${name}`, {node: name})
+        say(view.unschedulable ? 'already-cordoned' : 'cordoned', view.unschedulable ? 'was already cordoned: it stays cordoned at the end' : 'cordoned', {node: name})
+        break
+      }
+      case 'drain': {
+        record = advanceRecord(record!, 'draining', now())
+        await ops.write(name, record)
+        say('draining', `draining (${count(node.podGraceSeconds.length, 'pod')} to move)`, {node: name})
+        const t0 = now().getTime()
+        const result = await ops.drain(name, (e: DrainEvent) => say('drain', e.message, {node: name, drain: e.type, ...(e.pod ? {pod: e.pod} : {})}))
+        if (result.status !== 'drained') return fail(`drain ${result.status}: ${result.message}`)
+        history.drainMs.push(now().getTime() - t0)
+        record = advanceRecord(record, 'drained', now())
+        await ops.write(name, record)
+        say('drained', `drained in ${minutes(now().getTime() - t0)}`, {node: name})
+        break
+      }
+      case 'hand-over': {
+        say('hand-over', o.replace ? 'waiting for the node to be replaced' : 'handing over', {node: name})
+        const t0 = now().getTime()
+        const result = await ops.handOver(name, message => say('hand-over', message, {node: name}))
+        if (!result.ok) return fail(result.message)
+        history.handOverMs.push(now().getTime() - t0)
+        say('handed-over', result.message, {node: name})
+        if (o.replace) {
+          // The node is gone, and its record with it: its successor carries the walk on.
+          return waitReplacement(o, ops, result.node, history, say)
+        }
+        record = advanceRecord(record!, 'handed-over', now())
+        await ops.write(name, record)
+        break
+      }
+      case 'wait-ready': {
+        const why = await waitReadyAndSoak(o, ops, name, history, say)
+        if (why) return fail(why)
+        record = advanceRecord(record!, 'ready', now())
+        await ops.write(name, record)
+        break
+      }
+      case 'uncordon': {
+        const uncordon = shouldUncordon(record!)
+        record = advanceRecord(record!, 'done', now())
+        await ops.write(name, record, uncordon ? false : undefined)
+        say(uncordon ? 'uncordoned' : 'left-cordoned', uncordon ? 'uncordoned' : 'left cordoned: it was cordoned before the walk', {node: name})
+        say('node-done', `done: Ready at ${o.target}`, {node: name})
+        return undefined
+      }
+      case 'none':
+        return undefined
+    }
+  }
+}
+
+async function waitReplacement(o: WalkOptions, ops: WalkOps, successor: string, history: WalkHistory, say: Say): Promise<string | undefined> {
+  const why = await waitReadyAndSoak(o, ops, successor, history, say)
+  if (!why) say('node-done', `done: replaced by ${successor}, Ready at ${o.target}`, {node: successor})
+  return why
+}
+
+/** Waits for Ready at the target, then watches it stay Ready for the soak time; returns why not. */
+async function waitReadyAndSoak(o: WalkOptions, ops: WalkOps, name: string, history: WalkHistory, say: Say): Promise<string | undefined> {
+  say('waiting-ready', `waiting for Ready at ${o.target}`, {node: name})
+  const t0 = o.clock.now().getTime()
+  const ready = await ops.waitReady(name, o.readyTimeoutMs)
+  if (!ready.ok) return ready.message
+  history.readyMs.push(o.clock.now().getTime() - t0)
+  say('ready', ready.message, {node: name})
+  if (o.soakMs > 0) {
+    say('soaking', `watching it stay Ready for ${minutes(o.soakMs)}`, {node: name})
+    await o.clock.sleep(o.soakMs, o.signal)
+    const view = await ops.read(name)
+    if (!view.ready || !isAtTarget(view.kubeletVersion, o.target)) return `not Ready at ${o.target} after the soak time`
+  }
+  return undefined
+}
+
+/** The walk as it would go: estimates in place of work, the window checked at each start. */
+function simulate(o: WalkOptions, queue: WalkNode[], views: Map<string, {unschedulable: boolean; record?: NodeWalkRecord}>, history: WalkHistory, done: string[], say: Say): WalkOutcome {
+  const lanes = Array.from({length: Math.max(1, Math.min(o.maxUnavailable, queue.length))}, () => o.clock.now().getTime())
+  const fit: string[] = []
+  for (const node of queue) {
+    const lane = lanes.indexOf(Math.min(...lanes))
+    const startAt = new Date(lanes[lane]!)
+    const estimate = estimateNode(node.podGraceSeconds, history, o.soakMs)
+    const action = nextWalkAction(views.get(node.name)?.record, o.walkId)
+    if (action === 'cordon') {
+      const verdict = windowVerdict(o.window, startAt, estimate.totalMs)
+      if (!verdict.start) {
+        const remaining = queue.map(n => n.name).filter(n => !fit.includes(n))
+        const message = `would not start ${node.name} at ${startAt.toISOString()}: ${verdict.reason}`
+        say('walk-stopped', `${message}; would remain: ${remaining.join(', ')}`, {node: node.name})
+        return {status: 'stopped', message: `dry run: ${message}`, done, remaining, ...(verdict.nextOpening ? {nextWindow: verdict.nextOpening} : {})}
+      }
+    }
+    const pre = views.get(node.name)?.unschedulable && action === 'cordon'
+    const steps = action === 'cordon' ? 'cordon, drain' : `resume at ${action}`
+    say('node-started', `would ${steps} (${count(node.podGraceSeconds.length, 'pod')}, about ${minutes(estimate.drainMs)}), hand over, wait for Ready at ${o.target}${o.soakMs ? `, soak ${minutes(o.soakMs)}` : ''}${pre ? ', and leave it cordoned (it was before)' : ', uncordon'}: about ${minutes(estimate.totalMs)} from ${startAt.toISOString()}`, {node: node.name})
+    lanes[lane] = startAt.getTime() + estimate.totalMs
+    fit.push(node.name)
+  }
+  const end = new Date(Math.max(...lanes))
+  say('walk-done', `dry run: ${count(fit.length, 'node')} would be done by about ${end.toISOString()}`)
+  return {status: 'dry-run', message: `${count(fit.length, 'node')} would be walked, done by about ${end.toISOString()}`, done, remaining: fit}
+}
