@@ -129,10 +129,16 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     await Promise.all(components.map(c => waitExit(c.process, 5000)))
     for (const c of components) if (isAlive(c.process)) signalGroup(c.process, 'SIGKILL')
     await Promise.all(components.map(c => waitExit(c.process, 5000)))
+    // Components restarted by restartApiServer are not children of this process: their pids are in the pids file.
+    await killRecorded(stateDir, new Set(components.map(c => c.process.pid)))
     rmSync(stateDir, {recursive: true, force: true})
   }
   // If the runner exits without calling stop, still take the children with it.
-  const killNow = (): void => { for (const c of components) signalGroup(c.process, 'SIGKILL'); rmSync(stateDir, {recursive: true, force: true}) }
+  const killNow = (): void => {
+    for (const c of components) signalGroup(c.process, 'SIGKILL')
+    for (const p of recordedPids(stateDir)) { try { process.kill(-p, 'SIGKILL') } catch { /* gone */ } }
+    rmSync(stateDir, {recursive: true, force: true})
+  }
   process.on('exit', killNow)
   // A signal's default action or SIGKILL runs no exit handler: a watchdog outside this process
   // kills the components' process groups and removes the state dir when this process is gone.
@@ -235,6 +241,73 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     await stop()
     throw err
   }
+}
+
+/**
+ * Stops the cluster's kube-apiserver (SIGKILL, as a crash would), keeps it down for `downMs`, then
+ * starts it again with the same arguments, port and certificates, and waits until it is ready.
+ * kube-scheduler and kube-controller-manager go down with it and come back after it, as on a
+ * control-plane node that restarts: a scheduler with leader election exits anyway when it cannot
+ * renew its Lease, and the controllers' caches could otherwise lag behind. Works from any
+ * process that has the ClusterInfo (test workers): the running components are found through the
+ * pids file of the state directory, and the new ones are recorded there, so the cluster's stop()
+ * and its watchdog take them down with the rest.
+ */
+export async function restartApiServer(c: ClusterInfo, downMs: number, o: {onStopped?: () => void} = {}): Promise<void> {
+  const running = (binary: string) => recordedPids(c.stateDir).find(p => isAlivePid(p) && commandOf(p)[0]?.endsWith(`/${binary}`))
+  const stopped: {name: string; argv: string[]}[] = []
+  for (const name of ['kube-apiserver', 'kube-scheduler', 'kube-controller-manager']) {
+    const pid = running(name)
+    if (pid === undefined) throw new Error(`test cluster: no running ${name} in the pids file`)
+    stopped.push({name, argv: commandOf(pid)})
+    try { process.kill(-pid, 'SIGKILL') } catch { process.kill(pid, 'SIGKILL') }
+    for (let i = 0; isAlivePid(pid) && i < 100; i++) await sleep(50)
+    if (isAlivePid(pid)) throw new Error(`test cluster: ${name} (pid ${pid}) did not exit`)
+  }
+  o.onStopped?.()
+  await sleep(downMs)
+  const token = /^([^,]+),/.exec(readFileSync(join(c.stateDir, 'tokens.csv'), 'utf8'))?.[1] ?? ''
+  for (const {name, argv} of stopped) {
+    const logFile = join(c.stateDir, 'logs', `${name}.log`)
+    const fd = openSync(logFile, 'a')
+    const child = spawn(argv[0]!, argv.slice(1), {stdio: ['ignore', fd, fd], detached: true})
+    closeSync(fd)
+    child.unref()
+    if (child.pid === undefined) throw new Error(`test cluster: ${name} did not start again`)
+    appendFileSync(join(c.stateDir, 'pids'), `${child.pid}\n`)
+    const port = /^--secure-port=(\d+)$/.exec(argv.find(a => a.startsWith('--secure-port=')) ?? '')?.[1]
+    const url = name === 'kube-apiserver' ? `${c.server}/readyz` : `https://127.0.0.1:${port}/${name === 'kube-scheduler' ? 'readyz' : 'healthz'}`
+    const deadline = Date.now() + 60_000
+    for (;;) {
+      if (!isAlivePid(child.pid)) throw new Error(`test cluster: ${name} exited after the restart\n${lastLines(logFile, 25)}`)
+      if (await httpsGet(url, name === 'kube-apiserver' ? token : undefined).catch(() => '') === 'ok') break
+      if (Date.now() > deadline) throw new Error(`test cluster: ${name} was not ready within 60s of its restart\n${lastLines(logFile, 25)}`)
+      await sleep(150)
+    }
+  }
+}
+
+function recordedPids(stateDir: string): number[] {
+  try { return readFileSync(join(stateDir, 'pids'), 'utf8').split('\n').filter(Boolean).map(Number) } catch { return [] }
+}
+
+function isAlivePid(pid: number): boolean {
+  try { process.kill(pid, 0) } catch { return false }
+  // A zombie (exited, not yet reaped by its parent) still answers signal 0.
+  try { return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')) } catch { return true }
+}
+
+function commandOf(pid: number): string[] {
+  try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean) } catch { return [] }
+}
+
+/** SIGTERM, then SIGKILL, the recorded processes that are not `known` and still run. */
+async function killRecorded(stateDir: string, known: Set<number | undefined>): Promise<void> {
+  const extra = recordedPids(stateDir).filter(p => !known.has(p) && isAlivePid(p))
+  const signal = (s: NodeJS.Signals) => { for (const p of extra) { try { process.kill(-p, s) } catch { try { process.kill(p, s) } catch { /* gone */ } } } }
+  signal('SIGTERM')
+  for (let i = 0; extra.some(isAlivePid) && i < 100; i++) await sleep(50)
+  signal('SIGKILL')
 }
 
 const WATCHDOG = `

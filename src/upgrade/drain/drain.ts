@@ -16,6 +16,7 @@ import {kubeDrainOps, type DrainOps} from './ops.js'
 import {PodPresence} from './presence.js'
 import {isReadyPod} from './replacements.js'
 import {waitForRecovery} from './recovery.js'
+import {patientDrainOps} from './patient.js'
 
 const DEFAULT_PATIENCE_MS = 30_000
 const DEFAULT_RECHECK_MS = 5000
@@ -30,7 +31,7 @@ export function drainNode(kube: Kube, node: string, opts: DrainOptions, emit: (e
 type PodOutcome = 'evicted' | 'deleted' | 'gone' | 'skipped' | 'misconfigured' | 'failed' | 'timeout' | 'aborted' | 'stopped'
 
 /** The drain over any DrainOps (the cluster's, or a test's). */
-export async function drainWith(ops: DrainOps, node: string, opts: DrainOptions, emit: (e: DrainEvent) => void): Promise<DrainResult> {
+export async function drainWith(given: DrainOps, node: string, opts: DrainOptions, emit: (e: DrainEvent) => void): Promise<DrainResult> {
   const {clock} = opts
   const started = clock.now().getTime()
   const deadline = opts.timeoutMs > 0 ? started + opts.timeoutMs : Infinity
@@ -46,6 +47,12 @@ export async function drainWith(ops: DrainOps, node: string, opts: DrainOptions,
     try { await clock.sleep(wait, signal) } catch { return false }
     return !signal.aborted && timeLeft() > 0
   }
+  // Through an API server restart the drain waits and goes on, within its time.
+  const ops = patientDrainOps(given, {
+    pause,
+    lost: message => say('reconnecting', `the API server does not answer (${message}); waiting for it${Number.isFinite(deadline) ? ` for up to ${seconds(Math.max(0, timeLeft()))}` : ''}`),
+    regained: () => say('reconnected', 'the API server answers again'),
+  })
   const filterOptions = {force: opts.force, deleteEmptyDirData: opts.deleteEmptyDirData, skipWaitForDeleteTimeoutMs: opts.skipWaitForDeleteTimeoutMs}
   const result = (status: DrainResult['status'], message: string, more: Partial<DrainResult> = {}): DrainResult =>
     ({node, status, remaining: [], message, cordonedByUs, ...more})
@@ -170,6 +177,14 @@ export async function drainWith(ops: DrainOps, node: string, opts: DrainOptions,
             return 'misconfigured'
           }
           case 'error':
+            // The API server failing (restarting, overloaded): asked again after a pause, within the drain's time.
+            if (answer.status >= 500 && answer.status !== 501) {
+              const wait = throttleWait
+              throttleWait = Math.min(throttleWait * 2, THROTTLE_MAX_MS)
+              say('reconnecting', `the API server answered ${answer.status} to the eviction of ${label} (${answer.message}); retrying in ${seconds(wait)}`, {pod: label, retryAfterMs: wait})
+              await pause(wait)
+              continue
+            }
             if (answer.status === 401 || answer.status === 403) {
               throw new ClusterError(answer.status === 403 ? 'forbidden' : 'unauthorized', `you are not allowed to evict pod ${label} (${answer.message})`, 'ask for that permission; `kubectl prod rbac drain` prints the ClusterRole drain needs', answer.status)
             }

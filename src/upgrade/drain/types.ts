@@ -59,6 +59,8 @@ export type DrainEventType =
   | 'misconfigured' | 'deleted' | 'gone' | 'waiting-replacements' | 'replacements-ready' | 'drained' | 'failed'
   // Added: the filters refused pods (nothing evicted); a dry run's findings; the answer to onBlocked.
   | 'refused' | 'would-evict' | 'would-block' | 'decided'
+  // The API server stopped answering during the drain, and answers again.
+  | 'reconnecting' | 'reconnected'
 
 /** One line of progress; `-o json` prints each as one JSON object per line (DESIGN 3.5). */
 export interface DrainEvent {

@@ -6,6 +6,7 @@ import {getNode} from '../../kube/cordon.js'
 import {writeWalkRecord, decodeWalkRecord} from '../../kube/journal.js'
 import {acquireLease, releaseLease, renewLease, type Lease, type LeaseAnswer, type LeaseRef} from '../../kube/lease.js'
 import {listAndWatch} from '../../kube/watch.js'
+import {isTransientFailure} from '../../kube/pods-watch.js'
 import type {Clock} from '../../model/clock.js'
 import type {Node} from '../../model/k8s.js'
 import {drainNode} from '../drain/drain.js'
@@ -41,21 +42,65 @@ export function nodeView(name: string, node: Node | undefined): NodeView {
   }
 }
 
-/** Waits until `test` holds for the nodes the watch sees; false at the timeout. */
+const RETRY_FIRST_MS = 500
+const RETRY_MAX_MS = 5000
+
+/** Sleeps ms; false when the signal aborted first. */
+function rest(ms: number, signal?: AbortSignal): Promise<boolean> {
+  return new Promise(resolve => {
+    if (signal?.aborted) return resolve(false)
+    const done = (ok: boolean) => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort); resolve(ok) }
+    const onAbort = () => done(false)
+    const timer = setTimeout(() => done(true), ms)
+    signal?.addEventListener('abort', onAbort, {once: true})
+  })
+}
+
+/**
+ * The call, tried again with backoff while it fails because the API server does not answer (a
+ * restart), for up to `limitMs`; other failures, and the last one past the limit, are thrown.
+ */
+async function untilAnswered<R>(call: () => Promise<R>, limitMs: number, clock: Clock, signal?: AbortSignal): Promise<R> {
+  const until = clock.now().getTime() + limitMs
+  let wait = RETRY_FIRST_MS
+  for (;;) {
+    try {
+      return await call()
+    } catch (err) {
+      if (!isTransientFailure(err) || signal?.aborted || clock.now().getTime() + wait > until) throw err
+      try { await clock.sleep(wait, signal) } catch { throw err }
+      wait = Math.min(wait * 2, RETRY_MAX_MS)
+    }
+  }
+}
+
+/** Waits until `test` holds for the nodes the watch sees; false at the timeout. Rides out an API server restart (lists again). */
 async function watchNodesUntil(kube: Kube, selector: {labelSelector?: string; fieldSelector?: string}, test: (nodes: Map<string, Node>) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
   const timeout = AbortSignal.timeout(Math.max(1, timeoutMs))
   const stop = signal ? AbortSignal.any([signal, timeout]) : timeout
   const nodes = new Map<string, Node>()
-  for await (const event of listAndWatch<Node>(kube, '/api/v1/nodes', {...selector, signal: stop, timeoutSeconds: 60})) {
-    if (event.type === 'SYNC') {
-      nodes.clear()
-      for (const n of event.items) nodes.set(n.metadata.name ?? '', n)
-    } else if (event.type === 'DELETED') {
-      nodes.delete(event.object.metadata.name ?? '')
-    } else if (event.type !== 'BOOKMARK') {
-      nodes.set(event.object.metadata.name ?? '', event.object)
+  let wait = RETRY_FIRST_MS
+  while (!stop.aborted) {
+    try {
+      for await (const event of listAndWatch<Node>(kube, '/api/v1/nodes', {...selector, signal: stop, timeoutSeconds: 60})) {
+        wait = RETRY_FIRST_MS
+        if (event.type === 'SYNC') {
+          nodes.clear()
+          for (const n of event.items) nodes.set(n.metadata.name ?? '', n)
+        } else if (event.type === 'DELETED') {
+          nodes.delete(event.object.metadata.name ?? '')
+        } else if (event.type !== 'BOOKMARK') {
+          nodes.set(event.object.metadata.name ?? '', event.object)
+        }
+        if (event.type !== 'BOOKMARK' && test(nodes)) return true
+      }
+      break
+    } catch (err) {
+      if (stop.aborted) break
+      if (!isTransientFailure(err)) throw err
     }
-    if (event.type !== 'BOOKMARK' && test(nodes)) return true
+    if (!await rest(wait, stop)) break
+    wait = Math.min(wait * 2, RETRY_MAX_MS)
   }
   if (signal?.aborted) throw signal.reason
   return false
@@ -65,9 +110,11 @@ export function kubeWalkOps(kube: Kube, o: KubeWalkOptions): WalkOps {
   const claimed = new Set(o.knownNodes)
   const readyAtTarget = (n: Node | undefined) => !!n && isNodeReadyNow(n) && isAtTarget(n.status?.nodeInfo?.kubeletVersion, o.target)
   const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`
+  // How long a read or a record may wait for an API server that does not answer: as long as a drain may take.
+  const patience = o.drain.timeoutMs > 0 ? o.drain.timeoutMs : 30 * 60_000
   return {
-    read: async name => nodeView(name, await getNode(kube, name, o.signal)),
-    write: async (name, record, unschedulable) => { await writeWalkRecord(kube, name, record, unschedulable === undefined ? {} : {unschedulable}) },
+    read: async name => nodeView(name, await untilAnswered(() => getNode(kube, name, o.signal), patience, o.clock, o.signal)),
+    write: async (name, record, unschedulable) => { await untilAnswered(() => writeWalkRecord(kube, name, record, unschedulable === undefined ? {} : {unschedulable}), patience, o.clock, o.signal) },
     drain: (name, emit) => drainNode(kube, name, {...o.drain, clock: o.clock, ...(o.signal ? {signal: o.signal} : {})}, emit),
     handOver: async (name, emit): Promise<HandOverResult> => {
       if (o.hook) {
