@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 // The kubectl-prod launcher. kubectl finds it on PATH as `kubectl-prod` and runs it for
 // `kubectl prod ...`; flags placed before the command are moved after it.
+// On a Node too old for what follows: one line and exit 2. Plain syntax, so old Nodes get this far.
+var nodeVersion = process.versions.node.split('.').map(Number)
+if (nodeVersion[0] < 22 || (nodeVersion[0] === 22 && nodeVersion[1] < 13)) {
+  process.stderr.write('error: kubectl-prod needs Node.js 22.13 or newer and this is Node ' + process.version + ' (' + process.execPath + '); install Node 24 or newer (https://nodejs.org, or nvm install 24), or use the single-file executable, which needs no Node\n')
+  process.exit(2)
+}
 import module from 'node:module'
 
 module.enableCompileCache?.()

@@ -1,12 +1,12 @@
 // The second table (deprecations/other.yaml): removals other than APIs that objects in the cluster
 // reveal, such as gitRepo volumes in pod templates or containerd 1.x on nodes. Loading validates;
 // otherFindings is pure over the snapshot.
-import {readFileSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {load} from 'js-yaml'
 import {compareVersions, isMinorVersion} from '../model/versions.js'
 import {poolOf} from '../model/pools.js'
+import {readShipped} from './shipped.js'
 import {SEVERITIES, type Severity, type Signal, type UpgradeFinding} from '../model/reports/upgrade-plan.js'
 import type {KubeObject, Node, PodSpec} from '../model/k8s.js'
 import type {UpgradePath, UpgradeSnapshot} from '../model/upgrade.js'
@@ -60,7 +60,7 @@ export function validateOtherRows(rows: unknown): string[] {
 
 /** The validated rows of the shipped table (a broken shipped table is a bug, said plainly). */
 export function loadOtherTable(file = BUILTIN_OTHER_TABLE): OtherRow[] {
-  const doc = load(readFileSync(file, 'utf8'))
+  const doc = load(readShipped(file, BUILTIN_OTHER_TABLE))
   const rows = isRecord(doc) ? doc.rows : undefined
   const problems = validateOtherRows(rows)
   if (problems.length) throw new Error(`the table ${file} is invalid:\n  ${problems.join('\n  ')}`)

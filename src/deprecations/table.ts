@@ -7,6 +7,7 @@ import {fileURLToPath} from 'node:url'
 import {load} from 'js-yaml'
 import {InputError} from '../model/errors.js'
 import {compareVersions, isMinorVersion} from '../model/versions.js'
+import {readShipped} from './shipped.js'
 
 export interface GroupVersionKind { group: string, version: string, kind: string }
 export interface RemovalRow extends GroupVersionKind {
@@ -104,7 +105,7 @@ export function parseTable(text: string, file: string): RemovalTable {
 
 /** The built-in table, validated (a broken shipped table is a bug, said plainly). */
 export function loadBuiltinTable(file = BUILTIN_TABLE): RemovalTable {
-  const table = parseTable(readFileSync(file, 'utf8'), file)
+  const table = parseTable(readShipped(file, BUILTIN_TABLE), file)
   const problems = validateTable(table)
   if (problems.length) throw new Error(`the built-in removal table ${file} is invalid:\n  ${problems.join('\n  ')}`)
   return table

@@ -60,6 +60,9 @@ const binDir = join(cluster.stateDir, 'bin')
 mkdirSync(binDir, {recursive: true})
 symlinkSync(join(cluster.binDir, 'kubectl'), join(binDir, 'kubectl'))
 symlinkSync(join(root, 'bin', 'run.js'), join(binDir, 'kubectl-prod'))
+// The Node this runs on too (npm scripts run on the project's pinned one), so a new shell with this
+// PATH runs the plugin on it rather than on an older system Node.
+symlinkSync(process.execPath, join(binDir, 'node'))
 const env = {...process.env, KUBECONFIG: cluster.kubeconfig, PATH: `${binDir}:${process.env.PATH}`}
 
 console.error(`demo: ready in ${((Date.now() - started) / 1000).toFixed(1)}s. In another shell:\n`)
