@@ -88,7 +88,10 @@ export function classifyUse(table: RemovalTable, path: UpgradePath, use: ApiUse)
   if (row.removedIn && atOrBefore(row.removedIn, target)) {
     const already = current !== null && atOrBefore(row.removedIn, current)
     const hop = already ? hops[0] ?? target : row.removedIn
-    const when = already ? `removed in ${row.removedIn}, not served by the current version ${current}` : `removed in ${row.removedIn}, breaks at the hop to ${row.removedIn}`
+    // Offline (no current version) there are no hops to break at: only that the target does not serve it.
+    const when = already ? `removed in ${row.removedIn}, not served by the current version ${current}`
+      : current === null ? `removed in ${row.removedIn}, not served by ${target}`
+      : `removed in ${row.removedIn}, breaks at the hop to ${row.removedIn}`
     return {
       ...base, check: 'removed-api', severity: 'blocker', hop, removedIn: row.removedIn,
       ...(replacement ? {replacement} : {}), ...(fixFrom ? {fixFrom} : {}),

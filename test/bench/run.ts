@@ -5,6 +5,11 @@
 //                                            fake-cluster size and creation time, then
 //                                            why-pending -A vs fetching its lists raw
 //                                            (raw-fetch.ts) and vs kubectl fetching the same data
+//   npm run bench -- scale-up [--nodes ...]  the same cluster, kept up (prints its KUBECONFIG)
+//   npm run bench -- upgrade-live [--objects 50000] [--kinds 30] [--releases 200] [--runs 5] [--keep]
+//   npm run bench -- upgrade-files [--files 10000] [--runs 5]
+//                                            upgrade-plan over a cluster and over manifest files
+//                                            (upgrade-plan.ts says what each measures)
 // Nothing here is a timed test: these are figures for the README.
 import {spawnSync} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
@@ -19,6 +24,8 @@ const BIN = join(root, 'bin', 'run.js')
 const {positionals, values} = parseArgs({allowPositionals: true, options: {
   nodes: {type: 'string', default: '1000'}, pods: {type: 'string', default: '20000'}, pending: {type: 'string', default: '500'},
   runs: {type: 'string', default: '5'}, workloads: {type: 'string', default: '20'},
+  // upgrade-live and upgrade-files (upgrade-plan.ts; its defaults are there)
+  objects: {type: 'string'}, kinds: {type: 'string'}, releases: {type: 'string'}, files: {type: 'string'}, keep: {type: 'boolean'},
 }})
 const what = positionals[0] ?? 'startup'
 
@@ -73,8 +80,9 @@ function residentKb(c: Cluster): number {
   return total
 }
 
-async function scale(): Promise<void> {
-  const nodeCount = Number(values.nodes), podCount = Number(values.pods), pendingCount = Number(values.pending), workloads = Number(values.workloads), runs = Number(values.runs)
+/** Starts the control plane and fills it with the scale bench's nodes and pods. */
+async function scaleCluster(): Promise<Cluster> {
+  const nodeCount = Number(values.nodes), podCount = Number(values.pods), pendingCount = Number(values.pending), workloads = Number(values.workloads)
   // A loaded 2-core control plane may read a lease late; a longer grace keeps 1,000 healthy
   // fake nodes from being declared Unknown (which marks all their pods NotReady).
   const cluster = await startCluster({log: () => {}, nodeMonitorGracePeriod: '60s'})
@@ -110,7 +118,17 @@ async function scale(): Promise<void> {
     }, 60 * 60_000, 'the pods', 5000)
     console.log(`\ncreated ${podCount} pods (${running} Running, ${pendingCount} Pending in ${workloads} workloads) in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
     console.log(`control plane resident memory with that load: ${(residentKb(cluster) / 1024).toFixed(0)} MiB`)
+    return cluster
+  } catch (err) {
+    await cluster.stop()
+    throw err
+  }
+}
 
+async function scale(): Promise<void> {
+  const runs = Number(values.runs)
+  const cluster = await scaleCluster()
+  try {
     const env = {...process.env, KUBECONFIG: cluster.kubeconfig}
     const kubectl = join(cluster.binDir, 'kubectl')
     const fetchAll = () => ['pods', 'events', 'nodes'].map(r => time(kubectl, ['get', r, ...(r === 'nodes' ? [] : ['-A']), '-o', 'json'], env))
@@ -148,4 +166,16 @@ async function scale(): Promise<void> {
 if (what === 'startup') startup()
 else if (what === 'cluster') await clusterFigures()
 else if (what === 'scale') await scale()
-else { console.error('usage: npm run bench -- startup|cluster|scale [--nodes N] [--pods N] [--pending N] [--runs N]'); process.exit(2) }
+else if (what === 'upgrade-live' || what === 'upgrade-files') {
+  // upgrade-plan's benchmarks: test/bench/upgrade-plan.ts, with this file's timer and options.
+  const upgrade = await import('./upgrade-plan.ts')
+  await (what === 'upgrade-live' ? upgrade.upgradeLive : upgrade.upgradeFiles)({time, median, residentKb, values})
+}
+else if (what === 'scale-up') {
+  // The scale cluster, kept up for profiling until Ctrl-C.
+  const cluster = await scaleCluster()
+  console.log(`export KUBECONFIG=${cluster.kubeconfig}`)
+  process.on('SIGINT', () => { void cluster.stop().then(() => process.exit(130)) })
+  setInterval(() => {}, 1 << 30)
+}
+else { console.error('usage: npm run bench -- startup|cluster|scale|scale-up [--nodes N] [--pods N] [--pending N] [--runs N]'); process.exit(2) }

@@ -37,6 +37,12 @@ describe('removed-api', () => {
     expect(f.fix).toBe('move it to policy/v1')
   })
 
+  it('offline (no current version) says the target does not serve it, not a hop', () => {
+    const f = classifyUse(pdb, path(null, '1.36'), use('policy/v1beta1', 'PodDisruptionBudget'))!
+    expect(f).toMatchObject({check: 'removed-api', severity: 'blocker', removedIn: '1.25'})
+    expect(f.message).toBe('policy/v1beta1 PodDisruptionBudget shop/web: removed in 1.25, not served by 1.36')
+  })
+
   it('is a blocker at the target itself', () => {
     expect(classifyUse(pdb, path('1.24', '1.25'), use('policy/v1beta1', 'PodDisruptionBudget'))).toMatchObject({check: 'removed-api', hop: '1.25'})
   })
