@@ -61,8 +61,10 @@ beforeAll(async () => {
   // The disruption controller has written the PDBs' status.
   await waitFor(async () => {
     const list = await client.get(pdbs)
-    return list.items.every((p: any) => p.status?.observedGeneration === p.metadata.generation && p.status?.expectedPods !== undefined)
-  }, 60_000, 'the PDBs to be observed')
+    // Observed, and with every pod counted healthy: a status written while a pod was still
+    // starting says the PDB allows no disruption now, which is true then but not the scenario.
+    return list.items.every((p: any) => p.status?.observedGeneration === p.metadata.generation && p.status?.expectedPods !== undefined && p.status.currentHealthy === p.status.expectedPods)
+  }, 60_000, 'the PDBs to be observed with every pod healthy')
 
   const role = await runCli(['rbac', 'upgrade-plan'])
   expect(role.code, role.stderr).toBe(0)
