@@ -2,7 +2,9 @@
 // written by kubectl (--from-dump). Both give the same type, so the analysis never knows.
 import {InputError} from '../model/errors.js'
 import type {ClusterSnapshot} from '../model/snapshot.js'
+import type {Node, Pod} from '../model/k8s.js'
 import type {Kube} from '../kube/client.js'
+import type {ClusterBuilder} from '../scheduling/cluster.js'
 
 export interface SnapshotRequest {
   /** --from-dump PATH; live when absent. */
@@ -20,6 +22,8 @@ export interface SnapshotSource {
   snap: ClusterSnapshot
   /** "namespace web", "all namespaces", "the dump ./x": what the answer covers, for people. */
   scope: string
+  /** The index of the snapshot's nodes and bound pods, begun while they were listed (live only). */
+  indexing?: ClusterBuilder
 }
 
 export async function loadSnapshot(req: SnapshotRequest, kube: () => Promise<Kube>): Promise<SnapshotSource> {
@@ -31,8 +35,10 @@ export async function loadSnapshot(req: SnapshotRequest, kube: () => Promise<Kub
     return {snap, scope: `${snap.namespace ? `namespace ${snap.namespace} of ` : ''}the dump ${req.dump}`}
   }
   const client = await kube()
-  const {collectSnapshot} = await import('../kube/snapshot.js')
+  const [{collectSnapshot}, {ClusterBuilder}] = await Promise.all([import('../kube/snapshot.js'), import('../scheduling/cluster.js')])
   const namespace = req.allNamespaces || req.clusterScoped ? undefined : client.namespace
-  const snap = await collectSnapshot(client, {namespace, labelSelector: req.labelSelector, now: req.now})
-  return {snap, scope: namespace ? `namespace ${namespace}` : 'all namespaces'}
+  const indexing = new ClusterBuilder()
+  const observe = {nodes: (nodes: Node[]) => indexing.addNodes(nodes), boundPod: (pod: Pod) => indexing.addPod(pod)}
+  const snap = await collectSnapshot(client, {namespace, labelSelector: req.labelSelector, now: req.now, observe})
+  return {snap, scope: namespace ? `namespace ${namespace}` : 'all namespaces', indexing}
 }

@@ -7,8 +7,9 @@ import type {Cause} from '../model/reports/finding.js'
 import type {NodeItem, ReportItem, WhyPendingReport} from '../model/reports/why-pending.js'
 import {EventIndex} from '../model/events.js'
 import {podProblem} from '../model/pods.js'
-import {topOwner} from '../model/owners.js'
+import {indexOwners, topOwner, type OwnerIndex} from '../model/owners.js'
 import {prepareCluster} from '../scheduling/index.js'
+import type {ClusterBuilder} from '../scheduling/cluster.js'
 import type {Target} from './target.js'
 import {runPodChecks, type CheckContext} from './checks/index.js'
 import type {SchedulingContext} from './checks/scheduling.js'
@@ -20,6 +21,8 @@ import {explainNode} from './checks/nodes.js'
 export interface DiagnoseOptions {
   target: Target
   now: Date
+  /** The index of snap.nodes and snap.boundPods, begun while they were listed; made here otherwise. */
+  indexing?: ClusterBuilder
 }
 
 export function diagnose(snap: ClusterSnapshot, opts: DiagnoseOptions): WhyPendingReport {
@@ -29,7 +32,7 @@ export function diagnose(snap: ClusterSnapshot, opts: DiagnoseOptions): WhyPendi
   const scheduling: SchedulingContext = {
     snap, events, now,
     cluster: undefined,
-    index: () => (scheduling.cluster ??= prepareCluster(snap.nodes, snap.boundPods)),
+    index: () => (scheduling.cluster ??= opts.indexing ? opts.indexing.finish(snap.nodes, snap.boundPods) : prepareCluster(snap.nodes, snap.boundPods)),
     cache: new Map(),
   }
   const ctx: CheckContext = {
@@ -48,16 +51,17 @@ export function diagnose(snap: ClusterSnapshot, opts: DiagnoseOptions): WhyPendi
     },
   }
 
+  const owners = indexOwners(snap.workloads)
   const items: ReportItem[] = []
   for (const pod of snap.pods) {
-    if (!inScope(pod, snap, target)) continue
+    if (!inScope(pod, snap, target, owners)) continue
     const status = podProblem(pod)
     if (!status) continue
     const {causes, waiting, notes} = runPodChecks(pod, status, ctx)
     if (causes.length === 0) causes.push(unexplained(pod, events, status))
     items.push({
       object: {kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name ?? ''},
-      owner: topOwner(pod, snap.workloads),
+      owner: topOwner(pod, owners),
       status,
       waiting: waiting && causes.every(c => isWaitCategory(c) || c.category === 'insufficient-resources' || c.category === 'too-many-pods' || c.category === 'volume-binding'),
       since: problemSince(pod, status),
@@ -68,7 +72,7 @@ export function diagnose(snap: ClusterSnapshot, opts: DiagnoseOptions): WhyPendi
 
   // Workloads whose pods were never created (quota, LimitRange, PodSecurity, webhooks).
   if (target.kind === 'all' || target.kind === 'workload') {
-    for (const item of notCreatedWorkloads(snap, events)) {
+    for (const item of notCreatedWorkloads(snap, events, owners)) {
       if (target.kind === 'workload' && !(item.object.kind === target.workloadKind && item.object.name === target.name)
         && !(item.owner?.kind === target.workloadKind && item.owner.name === target.name)) continue
       items.push(item)
@@ -94,7 +98,7 @@ export function diagnose(snap: ClusterSnapshot, opts: DiagnoseOptions): WhyPendi
 }
 
 
-function inScope(pod: Pod, snap: ClusterSnapshot, target: Target): boolean {
+function inScope(pod: Pod, snap: ClusterSnapshot, target: Target, owners: OwnerIndex): boolean {
   if (snap.namespace && pod.metadata.namespace !== snap.namespace) return false
   switch (target.kind) {
     case 'all': return true
@@ -102,7 +106,7 @@ function inScope(pod: Pod, snap: ClusterSnapshot, target: Target): boolean {
     case 'node': return pod.spec.nodeName === target.name
     case 'workload': {
       if (target.workloadKind === 'ReplicaSet') return pod.metadata.ownerReferences?.some(o => o.kind === 'ReplicaSet' && o.name === target.name) ?? false
-      const owner = topOwner(pod, snap.workloads)
+      const owner = topOwner(pod, owners)
       return owner?.kind === target.workloadKind && owner.name === target.name
     }
   }

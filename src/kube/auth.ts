@@ -45,8 +45,10 @@ export async function resolveCredentials(config: ResolvedConfig): Promise<Creden
 
   // The shape client-node's authenticators read (its config_types User).
   const clientUser = {name: config.user, exec: user.exec, authProvider: provider, token: user.token}
-  light ??= await loadLightAuthenticators()
-  const authenticator = light.find(a => a.isAuthProvider(clientUser))
+  // Each of them claims only a user with an exec plugin or an auth-provider: without either,
+  // they are not loaded at all.
+  if (clientUser.exec || clientUser.authProvider) light ??= await loadLightAuthenticators()
+  const authenticator = light?.find(a => a.isAuthProvider(clientUser))
   if (authenticator) {
     const opts: {headers: Record<string, string>; cert?: string; key?: string} = {headers}
     try {

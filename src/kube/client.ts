@@ -13,13 +13,18 @@
 // kubectl's (client-go's transport: net.Dialer{Timeout: 30s}, TLSHandshakeTimeout: 10s), and
 // each call has --request-timeout for all its tries together. A stream's deadline ends with its
 // headers; after that the watch bounds itself (timeoutSeconds).
-import {Agent, request as httpsRequest} from 'node:https'
-import {Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage} from 'node:http'
+import type {Agent} from 'node:https'
+import type {Agent as HttpAgent, IncomingHttpHeaders, IncomingMessage} from 'node:http'
 import type {Socket} from 'node:net'
 import {ClusterError, InputError} from '../model/errors.js'
 import type {ResolvedConfig} from './kubeconfig.js'
 import {toClusterError, isRetryable, describeRequest, type HttpFailure} from './http-errors.js'
 import {resolveCredentials} from './auth.js'
+
+// Taken as CommonJS modules: importing node:http as ES module builds its facade, which reads
+// every export, and one of them loads Node's whole fetch implementation (about 30 ms at start).
+const https = process.getBuiltinModule('node:https')
+const http = process.getBuiltinModule('node:http')
 
 /** client-go's dialer timeout. */
 export const CONNECT_TIMEOUT_MS = 30_000
@@ -174,8 +179,8 @@ export async function connect(config: ResolvedConfig, opts: ClientOptions): Prom
   const authenticate = async (): Promise<void> => {
     const c = await resolveCredentials(config)
     agent ??= c.agent ?? (isHttps
-      ? new Agent({keepAlive: true, maxSockets: 8, ...c.tls})
-      : new HttpAgent({keepAlive: true, maxSockets: 8}))
+      ? new https.Agent({keepAlive: true, maxSockets: 8, ...c.tls})
+      : new http.Agent({keepAlive: true, maxSockets: 8}))
     base = {headers: c.headers, auth: c.auth}
   }
 
@@ -226,7 +231,7 @@ export async function connect(config: ResolvedConfig, opts: ClientOptions): Prom
         log(`failed: ${e.message}`)
         reject(e)
       }
-      const req = (isHttps ? httpsRequest : httpRequest)(target, {
+      const req = (isHttps ? https.request : http.request)(target, {
         method, agent, auth: base.auth, signal: caller,
         headers: {
           ...base.headers, ...extraHeaders, accept: init.accept ?? 'application/json', 'user-agent': 'kubectl-prod',

@@ -4,7 +4,7 @@ import type {Kube} from './client.js'
 import {listAll} from './list.js'
 import {ClusterError} from '../model/errors.js'
 import {emptySnapshot, type ClusterSnapshot} from '../model/snapshot.js'
-import type {Event, KubeObject, Pod} from '../model/k8s.js'
+import type {Event, KubeObject, Node, Pod} from '../model/k8s.js'
 import {compactPod} from '../model/pods.js'
 
 export interface CollectOptions {
@@ -13,6 +13,13 @@ export interface CollectOptions {
   /** Restrict the pods of interest (label selector, as -l). */
   labelSelector?: string
   now: Date
+  /**
+   * Told of what will be the snapshot's nodes and bound pods while their lists arrive, so that
+   * they can be indexed before the last page (each bound pod as it is read, the nodes once their
+   * list is complete). A list that starts over repeats pods: what is told may then differ from
+   * the snapshot, which stays the reference. Neither may throw.
+   */
+  observe?: {nodes(nodes: Node[]): void; boundPod(pod: Pod): void}
 }
 
 /** Dropped on arrival (and never parsed, see skipManagedFields): managedFields are the bulk of a large list and nothing reads them. */
@@ -47,8 +54,17 @@ export async function collectSnapshot(kube: Kube, opts: CollectOptions): Promise
   }
 
   const version = kube.get<{major: string; minor: string}>('/version').then(v => `${v.major}.${v.minor.replace(/\D+$/, '')}`).catch(() => undefined)
-  const scopePods = listAll<Pod>(kube, ns(opts.namespace, 'pods'), {labelSelector: opts.labelSelector, map: lean, skipManagedFields: true})
-  const nodes = listAll<import('../model/k8s.js').Node>(kube, '/api/v1/nodes', {skipManagedFields: true}).then(slim)
+  const observe = opts.observe
+  // A whole-cluster question's pods are also its bound pods (see below).
+  const wholeCluster = !opts.namespace && !opts.labelSelector
+  const observed = (pod: Pod): Pod => {
+    const p = lean(pod)
+    observe!.boundPod(p)
+    return p
+  }
+  const scopePods = listAll<Pod>(kube, ns(opts.namespace, 'pods'), {labelSelector: opts.labelSelector, map: observe && wholeCluster ? observed : lean, skipManagedFields: true})
+  const nodes = listAll<Node>(kube, '/api/v1/nodes', {skipManagedFields: true}).then(slim)
+  if (observe) nodes.then(list => observe.nodes(list)).catch(() => undefined)
   const events = listAll<Event>(kube, ns(opts.namespace, 'events'), {skipManagedFields: true}).then(slim)
   // Node events are written to the "default" namespace; a namespaced question still needs them.
   const nodeEvents = opts.namespace ? optional<Event>('node events', '/api/v1/events', {fieldSelector: 'involvedObject.kind=Node'}) : Promise.resolve([])
@@ -63,8 +79,8 @@ export async function collectSnapshot(kube: Kube, opts: CollectOptions): Promise
   // Per-node recomputation needs every pod bound to a node, in every namespace; only fetched
   // when some pod waits for the scheduler (a whole-cluster question already has them).
   const unscheduled = pods.some(p => p.status?.phase === 'Pending' && !p.spec.nodeName)
-  if (!opts.namespace && !opts.labelSelector) snap.boundPods = pods.filter(p => p.spec.nodeName)
-  else if (unscheduled) snap.boundPods = await listAll<Pod>(kube, '/api/v1/pods', {fieldSelector: 'spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed', map: lean, skipManagedFields: true})
+  if (wholeCluster) snap.boundPods = pods.filter(p => p.spec.nodeName)
+  else if (unscheduled) snap.boundPods = await listAll<Pod>(kube, '/api/v1/pods', {fieldSelector: 'spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed', map: observe ? observed : lean, skipManagedFields: true})
 
   const claims = pods.some(p => p.spec.volumes?.some(v => v.persistentVolumeClaim))
   const [pvcs, pvs, classes, rs, deploys, sts, ds, jobs, quotas, leases] = await Promise.all([

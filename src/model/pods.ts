@@ -21,36 +21,37 @@ export function podProblem(pod: Pod): 'Pending' | 'NotReady' | undefined {
  */
 export function compactPod(pod: Pod): Pod {
   if (podProblem(pod) !== undefined) return pod
+  // Written out field by field, without spread temporaries: this runs for every pod of a large list.
   const m = pod.metadata
   const s = pod.spec
+  const hostNetwork = s.hostNetwork ?? false
+  const metadata: Pod['metadata'] = {name: m.name, namespace: m.namespace, uid: m.uid, labels: m.labels, ownerReferences: m.ownerReferences}
+  if (m.deletionTimestamp) metadata.deletionTimestamp = m.deletionTimestamp
+  const spec = {nodeName: s.nodeName} as Pod['spec']
+  if (s.hostNetwork) spec.hostNetwork = true
+  spec.containers = s.containers.map(c => compactContainer(c, hostNetwork))
+  if (s.initContainers) spec.initContainers = s.initContainers.map(c => compactContainer(c, hostNetwork))
+  if (s.overhead) spec.overhead = s.overhead
+  if (s.resources) spec.resources = s.resources
   const anti = s.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution
+  if (anti) spec.affinity = {podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: anti}}
+  const status: NonNullable<Pod['status']> = {phase: pod.status?.phase}
   const ready = pod.status?.conditions?.find(c => c.type === 'Ready')
-  return {
-    kind: pod.kind,
-    metadata: {
-      name: m.name, namespace: m.namespace, uid: m.uid, labels: m.labels, ownerReferences: m.ownerReferences,
-      ...(m.deletionTimestamp ? {deletionTimestamp: m.deletionTimestamp} : {}),
-    },
-    spec: {
-      nodeName: s.nodeName,
-      ...(s.hostNetwork ? {hostNetwork: true} : {}),
-      containers: s.containers.map(c => compactContainer(c, s.hostNetwork ?? false)),
-      ...(s.initContainers ? {initContainers: s.initContainers.map(c => compactContainer(c, s.hostNetwork ?? false))} : {}),
-      ...(s.overhead ? {overhead: s.overhead} : {}),
-      ...(s.resources ? {resources: s.resources} : {}),
-      ...(anti ? {affinity: {podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: anti}}} : {}),
-    },
-    status: {phase: pod.status?.phase, ...(ready ? {conditions: [{type: 'Ready', status: ready.status}]} : {})},
-  }
+  if (ready) status.conditions = [{type: 'Ready', status: ready.status}]
+  return {kind: pod.kind, metadata, spec, status}
 }
 
 /** Under hostNetwork every container port is a host port; otherwise only those with hostPort are. */
 function compactContainer(c: Container, hostNetwork: boolean): Container {
-  const ports = hostNetwork ? c.ports : c.ports?.filter(p => p.hostPort)
-  return {
-    name: c.name,
-    ...(c.resources ? {resources: c.resources} : {}),
-    ...(ports?.length ? {ports} : {}),
-    ...(c.restartPolicy ? {restartPolicy: c.restartPolicy} : {}),
+  const out: Container = {name: c.name}
+  if (c.resources) out.resources = c.resources
+  let ports = c.ports
+  if (ports && !hostNetwork) {
+    let held = 0
+    for (const p of ports) if (p.hostPort) held++
+    ports = held === ports.length ? ports : held === 0 ? undefined : ports.filter(p => p.hostPort)
   }
+  if (ports?.length) out.ports = ports
+  if (c.restartPolicy) out.restartPolicy = c.restartPolicy
+  return out
 }

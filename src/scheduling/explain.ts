@@ -47,7 +47,7 @@ export function explainFit(pod: Pod, verdicts: NodeVerdict[], cluster: ClusterIn
   if (selected.length === 0) {
     // The pod's own selection matches nothing: that, and only that, is the cause.
     const lines = summarizeVerdicts(pod, verdicts).filter(l => l.plugin === 'NodeAffinity' || l.plugin === 'NodeName')
-    return {kind: 'nothing-selected', causes: rank(lines, verdicts), notes: [], fitting: []}
+    return {kind: 'nothing-selected', causes: rank(lines, verdicts, new Map(verdicts.map(v => [v.node, changeKeys(v).size]))), notes: [], fitting: []}
   }
 
   const requested = podRequestMap(pod)
@@ -72,7 +72,7 @@ export function explainFit(pod: Pod, verdicts: NodeVerdict[], cluster: ClusterIn
   const fewest = Math.min(...sizes.values())
   const best = candidates.filter(v => sizes.get(v.node) === fewest)
   notes.push(...stateNotes(candidates.filter(v => sizes.get(v.node) !== fewest)))
-  return {kind: 'blocked', causes: rank(summarizeVerdicts(pod, best), best), notes, fitting}
+  return {kind: 'blocked', causes: rank(summarizeVerdicts(pod, best), best, sizes), notes, fitting}
 }
 
 function isSelectionFailure(f: FitFailure): boolean {
@@ -159,10 +159,13 @@ function stateWords(f: FitFailure): string {
   return (f.taint && TAINT_WORDS[f.taint.key]) ?? (f.taint ? `tainted ${formatTaint(f.taint)}` : f.category)
 }
 
-/** Most direct first: the cause that alone opens the most nodes, then the one that spans the most. */
-function rank(lines: FitSummaryLine[], verdicts: NodeVerdict[]): RankedLine[] {
-  const byNode = new Map(verdicts.map(v => [v.node, v]))
+/**
+ * Most direct first: the cause that alone opens the most nodes, then the one that spans the most.
+ * `changes` holds the number of distinct changes (changeKeys) each of the verdicts' nodes needs.
+ */
+function rank(lines: FitSummaryLine[], verdicts: NodeVerdict[], changes: Map<string, number>): RankedLine[] {
+  const listed = new Set(verdicts.map(v => v.node))
   return lines
-    .map(line => ({...line, opens: line.nodes.filter(n => (byNode.get(n) ? changeKeys(byNode.get(n)!).size === 1 : false)).length}))
+    .map(line => ({...line, opens: line.nodes.filter(n => listed.has(n) && changes.get(n) === 1).length}))
     .sort((a, b) => b.opens - a.opens || b.nodes.length - a.nodes.length)
 }

@@ -18,6 +18,8 @@ function resourceOrder(a: string, b: string): number {
 export const nodeResourcesFitFilter: FitFilter = (pod, cluster) => {
   const wanted = [...podRequestMap(pod)].filter(([name, value]) => value > 0 && name !== 'pods').sort(([a], [b]) => resourceOrder(a, b))
   const self = selfEntry(cluster, pod)
+  // Nodes of one shape say the same: each text is made once per resource, free and allocatable.
+  const details = new Map<string, string>()
   return (node, failures) => {
     const own = self?.node === node ? self : undefined
     const podCount = node.pods.length - (own ? 1 : 0)
@@ -40,10 +42,15 @@ export const nodeResourcesFitFilter: FitFilter = (pod, cluster) => {
       const requested = toBaseUnits(name, request)
       const freeBase = toBaseUnits(name, free)
       const alloc = toBaseUnits(name, allocatable)
-      const [r, f] = formatQuantityPair(name, requested, Math.max(freeBase, 0))
-      const detail = allocatable === 0
-        ? `needs ${name} ${r}, node has none`
-        : `needs ${name} ${r}, ${f} free of ${formatQuantity(name, alloc)}`
+      const shape = `${name}\u0000${free}\u0000${allocatable}`
+      let detail = details.get(shape)
+      if (detail === undefined) {
+        const [r, f] = formatQuantityPair(name, requested, Math.max(freeBase, 0))
+        detail = allocatable === 0
+          ? `needs ${name} ${r}, node has none`
+          : `needs ${name} ${r}, ${f} free of ${formatQuantity(name, alloc)}`
+        details.set(shape, detail)
+      }
       failures.push({
         plugin: 'NodeResourcesFit',
         category: 'insufficient-resources',

@@ -57,8 +57,11 @@ function max(target: ResourceMap, other: ResourceMap): void {
  */
 function containerRequests(container: Container): ResourceMap {
   const out = resourceListToMap(container.resources?.requests)
-  for (const [name, text] of Object.entries(container.resources?.limits ?? {})) {
-    if (!out.has(name)) out.set(name, scaledValue(name, text))
+  const limits = container.resources?.limits
+  if (limits) {
+    for (const [name, text] of Object.entries(limits)) {
+      if (!out.has(name)) out.set(name, scaledValue(name, text))
+    }
   }
   return out
 }
@@ -69,11 +72,15 @@ function containerRequests(container: Container): ResourceMap {
  * so its footprint is its own requests plus theirs (KEP-753).
  */
 export function podRequestMap(pod: Pod): ResourceMap {
+  const containers = pod.spec.containers ?? []
+  const inits = pod.spec.initContainers ?? []
+  // Most pods: one container and nothing else, whose requests are the pod's.
+  if (containers.length === 1 && inits.length === 0 && !pod.spec.resources && !pod.spec.overhead) return containerRequests(containers[0]!)
   const reqs: ResourceMap = new Map()
-  for (const container of pod.spec.containers ?? []) addTo(reqs, containerRequests(container))
+  for (const container of containers) addTo(reqs, containerRequests(container))
   const sidecars: ResourceMap = new Map()
   const initPeak: ResourceMap = new Map()
-  for (const container of pod.spec.initContainers ?? []) {
+  for (const container of inits) {
     const own = containerRequests(container)
     if (container.restartPolicy === 'Always') {
       addTo(reqs, own)
@@ -93,7 +100,7 @@ export function podRequestMap(pod: Pod): ResourceMap {
       if (text !== undefined) reqs.set(name, scaledValue(name, text))
     }
   }
-  addTo(reqs, resourceListToMap(pod.spec.overhead))
+  if (pod.spec.overhead) addTo(reqs, resourceListToMap(pod.spec.overhead))
   return reqs
 }
 

@@ -13,6 +13,7 @@
 // Nothing here is a timed test: these are figures for the README.
 import {spawnSync} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
+import {loadavg} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
@@ -38,6 +39,15 @@ function time(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env)
   const ms = Number(process.hrtime.bigint() - started) / 1e6
   const maxRssKb = useTime ? Number(String(r.stderr).trim().split('\n').pop()) : undefined
   return {ms, maxRssKb, code: r.status}
+}
+
+/** time() with the CPU time (user + system) and peak memory of the command, from /usr/bin/time. */
+function timeCpu(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): {ms: number; rss: number; cpu: number; code: number | null} {
+  const started = process.hrtime.bigint()
+  const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', cmd, ...args], {env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20})
+  const ms = Number(process.hrtime.bigint() - started) / 1e6
+  const [rss = 0, user = 0, system = 0] = String(r.stderr).trim().split('\n').pop()!.split(' ').map(Number)
+  return {ms, rss, cpu: (user + system) * 1000, code: r.status}
 }
 
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]! }
@@ -140,24 +150,28 @@ async function scale(): Promise<void> {
     const rawArgs = [join(root, 'test', 'bench', 'raw-fetch.ts'), cluster.kubeconfig]
     const fetched = JSON.parse(spawnSync(process.execPath, rawArgs, {encoding: 'utf8'}).stdout) as {requests: number; bytes: number}
     console.log(`raw fetch: ${fetched.requests} requests, ${(fetched.bytes / 2 ** 20).toFixed(1)} MiB`)
-    const ours: {ms: number; rss: number}[] = []
-    const raw: number[] = []
+    const ours: {ms: number; rss: number; cpu: number}[] = []
+    const raw: {ms: number; cpu: number}[] = []
     const theirs: number[] = []
     fetchAll(); time(process.execPath, rawArgs); time(process.execPath, [BIN, 'why-pending', '-A', '-o', 'json'], env) // warm-up
+    const loads: number[] = []
     for (let i = 0; i < runs; i++) {
       theirs.push(fetchAll().reduce((n, r) => n + r.ms, 0))
-      const f = time(process.execPath, rawArgs)
+      const f = timeCpu(process.execPath, rawArgs)
       if (f.code !== 0) throw new Error(`raw-fetch.ts exited ${f.code}`)
-      raw.push(f.ms)
-      const r = time(process.execPath, [BIN, 'why-pending', '-A', '-o', 'json'], env)
+      raw.push(f)
+      const r = timeCpu(process.execPath, [BIN, 'why-pending', '-A', '-o', 'json'], env)
       if (r.code !== 1) throw new Error(`why-pending exited ${r.code}, expected 1 (pods are stuck)`)
-      ours.push({ms: r.ms, rss: r.maxRssKb ?? 0})
+      ours.push(r)
+      loads.push(loadavg()[0]!)
     }
-    const m = median(ours.map(o => o.ms)), f = median(raw), k = median(theirs)
-    console.log(`why-pending -A -o json: median ${fmt(m)} of ${ours.map(o => fmt(o.ms)).join(', ')} (${runs} runs of each, alternating)`)
-    console.log(`  raw fetch of the same lists: median ${fmt(f)}; ratio ${(m / f).toFixed(2)}x`)
-    console.log(`  kubectl get pods,events,nodes -o json: median ${fmt(k)}; ratio ${(m / k).toFixed(2)}x`)
+    const m = median(ours.map(o => o.ms)), f = median(raw.map(r => r.ms)), k = median(theirs)
+    const cpu = (xs: {cpu: number}[]) => `${(median(xs.map(x => x.cpu)) / 1000).toFixed(2)} s`
+    console.log(`why-pending -A -o json: median ${fmt(m)} of ${ours.map(o => fmt(o.ms)).join(', ')} (${runs} runs of each, alternating); CPU median ${cpu(ours)}`)
+    console.log(`  raw fetch of the same lists: median ${fmt(f)} of ${raw.map(r => fmt(r.ms)).join(', ')}; ratio ${(m / f).toFixed(2)}x (run by run: ${ours.map((o, i) => `${(o.ms / raw[i]!.ms).toFixed(2)}x`).join(', ')}); CPU median ${cpu(raw)}`)
+    console.log(`  kubectl get pods,events,nodes -o json: median ${fmt(k)} of ${theirs.map(fmt).join(', ')}; ratio ${(m / k).toFixed(2)}x`)
     console.log(`why-pending peak memory: ${(Math.max(...ours.map(o => o.rss)) / 1024).toFixed(0)} MiB (resident, the largest of the runs)`)
+    console.log(`load average (1 min) after each round: ${loads.map(l => l.toFixed(1)).join(', ')}`)
   } finally {
     await cluster.stop()
   }

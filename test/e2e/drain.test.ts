@@ -43,6 +43,13 @@ const podsOf = async (app: string): Promise<any[]> => (await client.get(`${path.
 const readyOn = (p: any) => p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True') && !p.metadata.deletionTimestamp ? p.spec.nodeName : undefined
 const running = async (app: string, n: number) => (await podsOf(app)).filter(readyOn).length === n
 const cordoned = async (node: string) => (await client.get(`/api/v1/nodes/${node}`)).spec?.unschedulable === true
+const nodeReady = async (node: string) => (await client.get(`/api/v1/nodes/${node}`)).status?.conditions?.find((c: any) => c.type === 'Ready')
+/** Every pod these budgets guard counted healthy, and `allowed` disruptions each, as the disruption controller last wrote. */
+const budgetsSettled = (names: string[], allowed: number) => async () => {
+  const all = (await client.get(path.pdbs)).items.filter((p: any) => names.includes(p.metadata.name))
+  return all.length === names.length && all.every((p: any) => p.status?.observedGeneration === p.metadata.generation &&
+    p.status.expectedPods > 0 && p.status.currentHealthy === p.status.expectedPods && p.status.disruptionsAllowed === allowed)
+}
 const budgetsObserved = async () => (await client.get(path.pdbs)).items.every((p: any) => p.status?.observedGeneration === p.metadata.generation && p.status?.expectedPods !== undefined)
 
 /** What a -v line asks of RBAC: `PATCH https://host/api/v1/nodes/x 200 OK in 3 milliseconds`. */
@@ -134,8 +141,15 @@ describe('drain', () => {
   })
 
   it('drains a node: Deployment and StatefulSet pods move elsewhere under their PDBs, the finished Job pod is deleted', async () => {
+    // Budgets that count every pod healthy and the node Ready: the API server applies them to
+    // every eviction (an unready pod's eviction can pass a budget that is already met).
+    await waitFor(async () => (await nodeReady(pool('a-0')))?.status === 'True' && await running('web', 3) && await running('db', 2) &&
+      await budgetsSettled(['web-pdb', 'db-pdb'], 1)(), 60_000, 'the budgets to count every pod healthy')
     const r = await drain([pool('a-0'), '--grace-period', '0', '--timeout', '100s'])
     expect(r.code, r.stderr).toBe(0)
+    // Were a pod evicted unready, this says why (the node's Ready condition through the drain).
+    const ready = await nodeReady(pool('a-0'))
+    if (!/waits: PDB/.test(r.stderr)) r.stderr += `\n(node Ready ${ready?.status} since ${ready?.lastTransitionTime})`
     expect(r.stderr).toContain(`cordoned node ${pool('a-0')}`)
     expect(r.stderr).toMatch(new RegExp(`deleted ${ns}/once-\\S+ \\(Succeeded\\)`))
     // The second pod of a budget waits for the first one's replacement: named, with its numbers.

@@ -207,8 +207,17 @@ registerHooks({resolve(specifier, context, next) {
     }
     const v = await runCli(['--version'])
     expect(v.stdout).toMatch(/^kubectl-prod\/\d+\.\d+\.\d+ \w+-\w+ node-v\d+/)
-    const loaded = await runCli(['version'], {env: {NODE_OPTIONS: `--import=${guard}`}})
-    expect(loaded.code).toBe(99) // the guard really works
+    // The guard really works: a user with an exec plugin has the client load client-node's
+    // authenticators (a token user, as above, never does).
+    const execUser = tempFile('guard-exec.yaml', `apiVersion: v1
+kind: Config
+current-context: exec
+clusters: [{name: c, cluster: {server: ${info.server}, certificate-authority: ${ca}}}]
+users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: /nonexistent/get-token, interactiveMode: Never}}}]
+contexts: [{name: exec, context: {cluster: c, user: u}}]
+`)
+    const loaded = await runCli(['version'], {env: {KUBECONFIG: execUser, NODE_OPTIONS: `--import=${guard}`}})
+    expect(loaded.code).toBe(99)
   })
 
   it('exits 130 on Ctrl-C and says nothing was changed', async () => {

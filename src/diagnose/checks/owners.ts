@@ -1,5 +1,5 @@
 import type {ResourceQuota, Workload} from '../../model/k8s.js'
-import {topOwner} from '../../model/owners.js'
+import {indexOwners, topOwner, type OwnerIndex} from '../../model/owners.js'
 import type {ReportItem} from '../../model/reports/why-pending.js'
 import type {Cause, Evidence} from '../../model/reports/finding.js'
 import type {ClusterSnapshot} from '../../model/snapshot.js'
@@ -16,14 +16,14 @@ import {short} from '../../model/text.js'
 const CONTROLLERS = ['ReplicaSet', 'StatefulSet', 'Job', 'DaemonSet']
 
 /** Workloads with fewer pods than desired and a FailedCreate event or ReplicaFailure condition, as NotCreated items. */
-export function notCreatedWorkloads(snapshot: ClusterSnapshot, events: EventIndex): ReportItem[] {
+export function notCreatedWorkloads(snapshot: ClusterSnapshot, events: EventIndex, owners: OwnerIndex = indexOwners(snapshot.workloads)): ReportItem[] {
   const items: ReportItem[] = []
   const reported = new Set<string>()
   for (const w of snapshot.workloads.filter(w => CONTROLLERS.includes(w.kind ?? ''))) {
     if (!isShort(w)) continue
     const causes = checkWorkload(w, snapshot, events)
     if (causes.length === 0) continue
-    const owner = topOwner(w, snapshot.workloads)
+    const owner = topOwner(w, owners)
     if (owner) reported.add(`${owner.kind}/${owner.name}`)
     items.push(notCreatedItem(w, owner ?? {kind: w.kind ?? '', name: w.metadata.name ?? ''}, causes, failingSince(w, events)))
   }

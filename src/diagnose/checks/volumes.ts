@@ -114,8 +114,10 @@ function failureCause(event: Event, name: string, ns: string, className: string 
 }
 
 function nodeAffinityCauses(pod: Pod, bound: {claim: string; pv: PersistentVolume}[], nodes: Node[]): Cause[] {
-  if (nodes.length === 0) return []
-  const podNodes = nodes.filter(n => podAccepts(pod, n))
+  // Only volumes tied to nodes can say anything here (most pods have none).
+  if (nodes.length === 0 || !bound.some(b => b.pv.spec.nodeAffinity?.required?.nodeSelectorTerms)) return []
+  const accepts = requiredNodeAffinity(pod)
+  const podNodes = accepts ? nodes.filter(n => accepts(nodeFields(n))) : nodes
   const causes: Cause[] = []
   const usable: Set<string>[] = []
   for (const {claim, pv} of bound) {
@@ -140,10 +142,6 @@ function nodeAffinityCauses(pod: Pod, bound: {claim: string; pv: PersistentVolum
     }
   }
   return causes
-}
-
-function podAccepts(pod: Pod, node: Node): boolean {
-  return requiredNodeAffinity(pod)?.(nodeFields(node)) ?? true
 }
 
 function matchesTerms(node: Node, terms: NodeSelectorTerm[]): boolean {

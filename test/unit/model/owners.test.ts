@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {topOwner} from '../../../src/model/owners.ts'
+import {indexOwners, topOwner} from '../../../src/model/owners.ts'
 import type {Workload} from '../../../src/model/k8s.ts'
 import {pod} from '../../fakes/builders.ts'
 
@@ -22,5 +22,28 @@ describe('topOwner', () => {
   it('is null for a bare pod', () => {
     expect(topOwner(pod(), [deployment])).toBeNull()
   })
-})
 
+  it('finds the same owner through an index as by scanning the list: the first that matches by uid, or by kind and name without one', () => {
+    const ns = (w: Workload, namespace: string | undefined, uid?: string): Workload => ({...w, metadata: {...w.metadata, namespace, uid}})
+    const lists: Workload[][] = [
+      [deployment, rs()],
+      // An older ReplicaSet of the same name without a uid comes first: it matches a reference with a uid too.
+      [ns(rs(), 'web', undefined), rs(), deployment],
+      [rs(), ns(rs(), 'web', undefined), deployment],
+      // The same names in another namespace, or none, do not match.
+      [ns(rs(), 'other'), ns(rs(), undefined), ns(deployment, 'other', 'uid-d')],
+      [],
+    ]
+    const pods = [
+      pod({meta: {ownerReferences: [ref('ReplicaSet', 'api-7d9f', 'uid-rs')]}}),
+      pod({meta: {ownerReferences: [{apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'api-7d9f', uid: ''}]}}),
+      pod({meta: {ownerReferences: [ref('ReplicaSet', 'api-7d9f', 'uid-other')]}}),
+    ]
+    for (const list of lists) {
+      const index = indexOwners(list)
+      for (const p of pods) expect(topOwner(p, index)).toEqual(topOwner(p, list))
+    }
+    expect(topOwner(pods[1]!, indexOwners(lists[0]!))).toEqual({kind: 'Deployment', name: 'api'})
+    expect(topOwner(pods[2]!, indexOwners(lists[0]!))).toEqual({kind: 'ReplicaSet', name: 'api-7d9f'})
+  })
+})
