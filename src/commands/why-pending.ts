@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {KubeCommand} from '../cli/base.js'
 import {ExitCode} from '../model/exit-codes.js'
+import {InputError} from '../model/errors.js'
 import {isInteractive} from '../cli/tty.js'
 import type {WhyPendingReport} from '../model/reports/why-pending.js'
 import type {Kube} from '../kube/client.js'
@@ -27,6 +28,8 @@ Exit codes: 0 nothing is stuck, 1 something is stuck, 2 bad input, 3 cluster err
     selector: Flags.string({char: 'l', description: 'Only pods matching this label selector.'}),
     details: Flags.boolean({description: 'Show every pod, node and the events behind each cause.'}),
     'from-dump': Flags.string({description: 'Answer offline from a kubectl get -o json|yaml List, a directory of them, or a kubectl cluster-info dump tree.'}),
+    output: Flags.string({char: 'o', helpGroup: 'OUTPUT', description: 'Output format: text (grouped), wide (one row per pod: node, owner, cause, age), markdown (for an incident ticket), json or yaml.', options: ['text', 'wide', 'markdown', 'json', 'yaml'], default: 'text'}),
+    'no-headers': Flags.boolean({helpGroup: 'OUTPUT', description: 'With -o wide: print the rows without the header line.'}),
   }
 
   /** The snapshot bin/run.js began before oclif loaded, when this run asks for exactly that one. */
@@ -38,6 +41,7 @@ Exit codes: 0 nothing is stuck, 1 something is stuck, 2 bad input, 3 cluster err
 
   async run(): Promise<WhyPendingReport> {
     const {args, flags} = await this.parse(WhyPending)
+    if (flags['no-headers'] && flags.output !== 'wide') throw new InputError('--no-headers applies to -o wide only', 'add -o wide, or drop --no-headers')
     const {parseTarget, describeTarget, assertTargetExists} = await import('../diagnose/target.js')
     const target = parseTarget(args.target)
     if (flags.selector !== undefined) (await import('../model/selectors.js')).assertLabelSelector(flags.selector, '--selector')
@@ -81,9 +85,20 @@ Exit codes: 0 nothing is stuck, 1 something is stuck, 2 bad input, 3 cluster err
     const report = diagnose(snap, {target, now, indexing: source.indexing})
     if (target.kind !== 'all') scope = `${describeTarget(target)} in ${scope}`
 
+    const format = flags.output
+    if (format === 'wide' || format === 'markdown') {
+      const {renderWhyPendingWide, renderWhyPendingMarkdown} = await import('../render/why-pending-table.js')
+      const text = format === 'wide'
+        ? renderWhyPendingWide(report, {now, namespaces: !snap.namespace, headers: !flags['no-headers']})
+        : renderWhyPendingMarkdown(report, {now, scope})
+      if (text === '') process.stderr.write(`Nothing is Pending or NotReady in ${scope}.\n`)
+      await this.emitText(text)
+      this.setExit(isStuck(report) ? ExitCode.FINDINGS : ExitCode.OK)
+      return report
+    }
     const {renderWhyPending, groupItems} = await rendering
     let shown = report
-    if (this.outputFormat() === 'text' && target.kind === 'all' && isInteractive()) {
+    if (format === 'text' && target.kind === 'all' && isInteractive()) {
       const groups = groupItems(report.items)
       if (groups.length > 1) {
         const {pickGroup} = await import('../cli/prompts/pick-group.js')

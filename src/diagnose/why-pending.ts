@@ -63,6 +63,7 @@ export function diagnose(snap: ClusterSnapshot, opts: DiagnoseOptions): WhyPendi
       object: {kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name ?? ''},
       owner: topOwner(pod, owners),
       status,
+      ...(pod.spec.nodeName ? {node: pod.spec.nodeName} : {}),
       waiting: waiting && causes.every(c => isWaitCategory(c) || c.category === 'insufficient-resources' || c.category === 'too-many-pods' || c.category === 'volume-binding'),
       since: problemSince(pod, status),
       causes: dedupe(causes),

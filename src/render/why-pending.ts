@@ -133,7 +133,7 @@ function headline(causes: Cause[], now: Date): string {
  * The head of a summary, up to its first "; ", ": " or long parenthesis: the row points at the
  * cause, the block below says the rest. Short parentheses ("(CNI)") stay.
  */
-function firstClause(summary: string): string {
+export function firstClause(summary: string): string {
   const cuts = [summary.indexOf('; '), summary.indexOf(': ')]
   for (const m of summary.matchAll(/ \(([^)]*)\)?/g)) if ((m[1] ?? '').length > 12) { cuts.push(m.index); break }
   const cut = cuts.filter(i => i >= 8).sort((a, b) => a - b)[0]

@@ -244,6 +244,41 @@ describe('why-pending, one target at a time', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0)
     expect(r.stdout).toMatch(/Nothing is Pending or NotReady in namespace default/)
   })
+  it('-o wide: one row per pod of the namespace, with its node, owner, first cause and age; --no-headers drops only the header', async () => {
+    const json = JSON.parse((await runCli(['why-pending', '-n', ns, '-o', 'json'], {env: {KUBECONFIG: userKubeconfig}})).stdout)
+    const r = await runCli(['why-pending', '-n', ns, '-o', 'wide'], {env: {KUBECONFIG: userKubeconfig}})
+    expect(r.code, r.stderr).toBe(1)
+    const lines = r.stdout.trimEnd().split('\n')
+    expect(lines[0]).toMatch(/^NAME\s+STATUS\s+NODE\s+OWNER\s+CAUSE\s+AGE$/)
+    // Pods and workloads of this namespace; node rows for the nodes with problems.
+    const items = json.items.length + json.nodes.filter((n: any) => n.causes.length).length
+    expect(lines).toHaveLength(items + 1)
+    for (const i of json.items.filter((x: any) => x.status !== 'NotCreated')) {
+      const row = lines.find(l => l.startsWith(`${i.object.name} `))
+      expect(row, i.object.name).toBeDefined()
+      expect(row!.split(/\s{3,}/).slice(1, 4)).toEqual([i.status, i.node ?? '<none>', i.owner ? `${i.owner.kind.toLowerCase()}/${i.owner.name}` : '<none>'])
+      expect(row).toContain(`${i.causes[0].category}: `)
+    }
+    // The pod running on a NotReady node names it; an unscheduled one has none.
+    expect(json.items.some((i: any) => i.node)).toBe(true)
+    expect(json.items.some((i: any) => i.status === 'Pending' && !i.node)).toBe(true)
+    const bare = await runCli(['why-pending', '-n', ns, '-o', 'wide', '--no-headers'], {env: {KUBECONFIG: userKubeconfig}})
+    expect(bare.stdout.trimEnd().split('\n').map(l => l.split(/\s{3,}/).slice(0, 4))).toEqual(lines.slice(1).map(l => l.split(/\s{3,}/).slice(0, 4)))
+    // Nothing stuck: no header, the answer on stderr, exit 0.
+    const clear = await runCli(['why-pending', '-n', 'default', '-o', 'wide'], {env: {KUBECONFIG: userKubeconfig}})
+    expect([clear.code, clear.stdout, clear.stderr]).toEqual([0, '', 'Nothing is Pending or NotReady in namespace default.\n'])
+  })
+  it('-o markdown: a ticket-ready answer with absolute times; --no-headers without -o wide is one line, exit 2', async () => {
+    const r = await runCli(['why-pending', 'deploy/cpu-hog', '-n', ns, '-o', 'markdown'], {env: {KUBECONFIG: userKubeconfig}})
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.stdout).toMatch(new RegExp(`^## why-pending: \\d+ pods? not running or not ready in deployment/cpu-hog in namespace ${ns}\\n`))
+    expect(r.stdout).toMatch(/\| \d+ \| Pending \| Deployment \S+\/cpu-hog \| insufficient-resources: /)
+    expect(r.stdout).toMatch(/since \d{4}-\d\d-\d\dT/)
+    expect(r.stdout).not.toMatch(/\b\d+[smhd] ago\b/)
+    const bad = await runCli(['why-pending', '-n', ns, '--no-headers'], {env: {KUBECONFIG: userKubeconfig}})
+    expect([bad.code, bad.stdout, bad.stderr.trim().split('\n').length]).toEqual([2, '', 1])
+    expect(bad.stderr).toMatch(/^error: --no-headers applies to -o wide only/)
+  })
   it('names a missing pod in one line, exit 2', async () => {
     const r = await runCli(['why-pending', 'pod/no-such-pod', '-n', ns], {env: {KUBECONFIG: userKubeconfig}})
     expect(r.code).toBe(2)

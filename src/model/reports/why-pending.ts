@@ -8,6 +8,8 @@ export interface ReportItem {
   object: ObjectRef
   owner: {kind: string; name: string} | null
   status: ItemStatus
+  /** The node the pod is bound to (spec.nodeName); absent while the scheduler has not placed it. */
+  node?: string
   waiting: boolean
   since?: string
   /** What blocks it, most direct first: each a change that, alone or with the others, lets it run. */
