@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {KubeCommand, parseDuration, writeOut} from '../cli/base.js'
 import {ExitCode} from '../model/exit-codes.js'
-import {InputError, InterruptedError} from '../model/errors.js'
+import {ClusterError, InputError, InterruptedError} from '../model/errors.js'
 import {assertLabelSelector} from '../model/selectors.js'
 import type {BlockedDecision, DrainEvent, DrainOptions, DrainResult} from '../upgrade/drain/types.js'
 
@@ -99,6 +99,7 @@ Exit codes: 0 every node drained, 1 a node was not drained (blocked, refused, ti
     const patience = interactive || policy !== 'wait' ? Math.min(PATIENCE_MS, timeoutMs > 0 ? Math.floor(timeoutMs / 2) : PATIENCE_MS) : Number.MAX_SAFE_INTEGER
 
     const results: DrainResult[] = []
+    const {isTransientFailure} = await import('../kube/pods-watch.js')
     for (const node of nodes) {
       const result = await drainNode(kube, node, {
         force: flags.force, deleteEmptyDirData: flags['delete-emptydir-data'], podSelector: flags['pod-selector'],
@@ -106,7 +107,14 @@ Exit codes: 0 every node drained, 1 a node was not drained (blocked, refused, ti
         timeoutMs, skipWaitForDeleteTimeoutMs: skipWaitMs, concurrency: flags.concurrency,
         waitForReplacements: flags['wait-replacements'], onBlocked, dryRun: flags['dry-run'],
         clock: systemClock, signal: this.abort.signal, blockedPatienceMs: patience,
-      }, emit)
+      }, emit).catch(async (err: unknown) => {
+        // The one line says how long the drain waited for the API server, and what it left cordoned.
+        if (!(err instanceof ClusterError) || this.abort.signal.aborted) throw err
+        await lines
+        const waited = isTransientFailure(err) ? `; waited for it until --timeout ${flags.timeout}` : ''
+        const left = this.cordoned.length ? `; ${this.cordoned.length === 1 ? `node ${this.cordoned[0]} stays` : `nodes ${this.cordoned.join(', ')} stay`} cordoned (kubectl uncordon ${this.cordoned.join(' ')} to undo)` : ''
+        throw new ClusterError(err.kind, `${err.message}${waited}${left}`, err.hint, err.status, err.body)
+      })
       // Ctrl-C: the engine stopped where it was; the base says so (exit 130) with the nodes left cordoned.
       if (this.abort.signal.aborted) { await lines; throw this.abort.signal.reason }
       results.push(result)

@@ -3,6 +3,7 @@
 import type {Kube} from './client.js'
 import type {Pod} from '../model/k8s.js'
 import {ClusterError} from '../model/errors.js'
+import {systemClock, type Clock} from '../model/clock.js'
 import {listAll} from './list.js'
 import {listAndWatch, type ListWatchEvent} from './watch.js'
 
@@ -34,10 +35,13 @@ export function listNodePods(kube: Kube, node: string, o: {labelSelector?: strin
 
 /**
  * The node's pods as a SYNC, then their changes; relists after an expired resourceVersion, and
- * after the API server could not be reached (a restart): it waits, lists again (a new SYNC) and
- * watches on. Ends when the signal aborts; other failures are thrown.
+ * after the API server could not be reached (a restart): it waits (500 ms doubling to 5 s, on
+ * `o.sleep`), lists again (a new SYNC: what changed meanwhile is in it) and watches on. A
+ * connection that drops while the server still answers is reopened by the watch from the last
+ * resourceVersion it saw (src/kube/watch.ts). Ends when the signal aborts; other failures are thrown.
  */
-export async function* watchNodePods(kube: Kube, node: string, signal: AbortSignal): AsyncGenerator<ListWatchEvent<Pod>, void, undefined> {
+export async function* watchNodePods(kube: Kube, node: string, signal: AbortSignal, o: {sleep?: Clock['sleep']} = {}): AsyncGenerator<ListWatchEvent<Pod>, void, undefined> {
+  const sleep = o.sleep ?? systemClock.sleep
   let backoff = RELIST_FIRST_MS
   while (!signal.aborted) {
     try {
@@ -50,11 +54,7 @@ export async function* watchNodePods(kube: Kube, node: string, signal: AbortSign
       if (signal.aborted) return
       if (!isTransientFailure(err)) throw err
     }
-    await new Promise<void>(resolve => {
-      const timer = setTimeout(done, backoff)
-      function done() { clearTimeout(timer); signal.removeEventListener('abort', done); resolve() }
-      signal.addEventListener('abort', done, {once: true})
-    })
+    try { await sleep(backoff, signal) } catch { return }
     backoff = Math.min(backoff * 2, RELIST_MAX_MS)
   }
 }

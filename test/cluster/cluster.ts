@@ -251,9 +251,11 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
  * renew its Lease, and the controllers' caches could otherwise lag behind. Works from any
  * process that has the ClusterInfo (test workers): the running components are found through the
  * pids file of the state directory, and the new ones are recorded there, so the cluster's stop()
- * and its watchdog take them down with the rest.
+ * and its watchdog take them down with the rest. The outage lasts `downMs`, and longer when
+ * `o.whileDown` is given: until it settles too (a condition the test waits on, such as a drain
+ * saying it lost the API server, or a drain's end for a server that never comes back in its time).
  */
-export async function restartApiServer(c: ClusterInfo, downMs: number, o: {onStopped?: () => void} = {}): Promise<void> {
+export async function restartApiServer(c: ClusterInfo, downMs: number, o: {onStopped?: () => void; whileDown?: () => Promise<unknown>} = {}): Promise<void> {
   const running = (binary: string) => recordedPids(c.stateDir).find(p => isAlivePid(p) && commandOf(p)[0]?.endsWith(`/${binary}`))
   const stopped: {name: string; argv: string[]}[] = []
   for (const name of ['kube-apiserver', 'kube-scheduler', 'kube-controller-manager']) {
@@ -265,7 +267,7 @@ export async function restartApiServer(c: ClusterInfo, downMs: number, o: {onSto
     if (isAlivePid(pid)) throw new Error(`test cluster: ${name} (pid ${pid}) did not exit`)
   }
   o.onStopped?.()
-  await sleep(downMs)
+  await Promise.all([sleep(downMs), o.whileDown?.()])
   const token = /^([^,]+),/.exec(readFileSync(join(c.stateDir, 'tokens.csv'), 'utf8'))?.[1] ?? ''
   for (const {name, argv} of stopped) {
     const logFile = join(c.stateDir, 'logs', `${name}.log`)

@@ -3,9 +3,11 @@
 // Two scenarios: pods that cannot run (why-pending), and a cluster with things in the way of
 // its next minor (upgrade-plan): an object applied through an API 1.37 removes, a Helm release
 // carrying one, a pool of kubelets 1.37 would leave too far behind, a PDB that blocks drains.
+// That pool (legacy) is the one to walk (nodepool upgrade): it runs a Deployment under a PDB, and
+// a hook on PATH, demo-upgrade-node, stands in for the cloud CLI that upgrades a node.
 import {spawnSync} from 'node:child_process'
 import {gzipSync} from 'node:zlib'
-import {mkdirSync, symlinkSync} from 'node:fs'
+import {chmodSync, mkdirSync, symlinkSync, writeFileSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {kubectl, startForTerminal} from './cluster.ts'
@@ -41,6 +43,20 @@ await waitFor(async () => {
 
 console.error('demo: creating the upgrade scenario')
 await createNodePool(cluster, {name: 'legacy', count: 2, cpu: '4', memory: '16Gi', kubeletVersion: 'v1.33.7'})
+// What the walk of legacy moves: three replicas under a PDB that lets one go at a time. They ask
+// for CPU only, so the memory the other scenarios talk about stays as it was.
+await client.post('/apis/apps/v1/namespaces/shop/deployments', {
+  apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'catalog'},
+  spec: {replicas: 3, selector: {matchLabels: {app: 'catalog'}}, template: {metadata: {labels: {app: 'catalog'}}, spec: {
+    nodeSelector: {'eks.amazonaws.com/nodegroup': 'legacy'}, terminationGracePeriodSeconds: 5,
+    containers: [{name: 'catalog', image: 'registry.example/shop/catalog:3.1', resources: {requests: {cpu: '200m'}}}],
+  }}},
+})
+await client.post('/apis/policy/v1/namespaces/shop/poddisruptionbudgets', {metadata: {name: 'catalog'}, spec: {maxUnavailable: 1, selector: {matchLabels: {app: 'catalog'}}}})
+await waitFor(async () => {
+  const pods = (await client.get('/api/v1/namespaces/shop/pods?labelSelector=app%3Dcatalog')).items
+  return pods.filter((p: any) => p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')).length === 3
+}, 60_000, 'the catalog pods to run')
 // Applied with kubectl through storage.k8s.io/v1beta1: the last-applied annotation keeps that version.
 await kubectl(cluster, ['apply', '-f', '-'], {input: 'apiVersion: storage.k8s.io/v1beta1\nkind: VolumeAttributesClass\nmetadata:\n  name: fast\ndriverName: ebs.csi.aws.com\nparameters:\n  iops: "6000"\n'})
 await client.post('/apis/policy/v1/namespaces/shop/poddisruptionbudgets', {metadata: {name: 'web'}, spec: {minAvailable: 6, selector: {matchLabels: {app: 'web'}}}})
@@ -63,6 +79,14 @@ symlinkSync(join(root, 'bin', 'run.js'), join(binDir, 'kubectl-prod'))
 // The Node this runs on too (npm scripts run on the project's pinned one), so a new shell with this
 // PATH runs the plugin on it rather than on an older system Node.
 symlinkSync(process.execPath, join(binDir, 'node'))
+// The walk's hook: a cloud CLI would replace or upgrade the instance; a fake kubelet just reports the new version.
+writeFileSync(join(binDir, 'demo-upgrade-node'), [
+  '#!/bin/sh',
+  '# kubectl prod nodepool upgrade runs this for each drained node (KUBECTL_PROD_NODE, KUBECTL_PROD_TARGET_VERSION).',
+  `exec ${join(cluster.binDir, 'kubectl')} patch node "$KUBECTL_PROD_NODE" --subresource=status --type=merge -p "{\\"status\\":{\\"nodeInfo\\":{\\"kubeletVersion\\":\\"v$KUBECTL_PROD_TARGET_VERSION.0\\"}}}"`,
+  '',
+].join('\n'))
+chmodSync(join(binDir, 'demo-upgrade-node'), 0o755)
 const env = {...process.env, KUBECONFIG: cluster.kubeconfig, PATH: `${binDir}:${process.env.PATH}`}
 
 console.error(`demo: ready in ${((Date.now() - started) / 1000).toFixed(1)}s. In another shell:\n`)
@@ -74,6 +98,9 @@ console.log('kubectl prod why-pending -n shop -o json')
 console.log('kubectl prod rbac why-pending')
 console.log('kubectl prod upgrade-plan')
 console.log('kubectl prod upgrade-plan --target 1.38 -o markdown')
+console.log('kubectl prod nodepool list')
+console.log('kubectl prod nodepool upgrade legacy --target-version 1.36 --hook demo-upgrade-node --dry-run')
+console.log('kubectl prod nodepool upgrade legacy --target-version 1.36 --hook demo-upgrade-node --yes')
 console.error('\ndemo: here is what `kubectl prod why-pending -A` says now:\n')
 spawnSync(join(binDir, 'kubectl'), ['prod', 'why-pending', '-A'], {env, stdio: 'inherit'})
 console.error('\ndemo: and what `kubectl prod upgrade-plan` says about going to the next minor:\n')

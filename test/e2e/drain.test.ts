@@ -2,12 +2,14 @@
 // Deployment, StatefulSet and finished Job pods move elsewhere under their PDBs; a PDB that
 // allows nothing, named with its numbers; two PDBs over one pod, reported at once; throttling
 // (429 without a PDB cause, from a proxy) retried; bad input; a dry run under a role that can
-// only read. Every request the drain made is checked against the role.
+// only read; a pod bound to the node by spec.nodeName while the drain runs, evicted too. Every
+// request the drain made is checked against the role.
+import {spawn} from 'node:child_process'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {load, dump} from 'js-yaml'
 import {join} from 'node:path'
 import {api, createNamespace, createNodePool, deleteNodePool, waitFor} from '../cluster/pools.ts'
-import {bindRole, clusterInfo, runCli, tempFile, uniqueName} from './helpers.ts'
+import {BIN, bindRole, clusterInfo, runCli, tempFile, uniqueName, type RunResult} from './helpers.ts'
 import {startThrottleProxy} from './throttle-proxy.ts'
 
 const info = clusterInfo()
@@ -76,6 +78,20 @@ async function drain(args: string[], env: {KUBECONFIG: string} = {KUBECONFIG: ku
   return {...r, stderr, ms: Date.now() - started}
 }
 
+/** A drain in the background (-o json unless told): its events (or its stderr) as they come, and its end. */
+function startDrain(args: string[], o: {json?: boolean} = {}) {
+  const child = spawn(process.execPath, [BIN, 'drain', ...args, ...(o.json === false ? [] : ['-o', 'json']), '-v'], {env: {...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1', CI: 'true'}, stdio: ['ignore', 'pipe', 'pipe']})
+  let stdout = '', stderr = ''
+  child.stdout.on('data', d => { stdout += d })
+  child.stderr.on('data', d => { stderr += d })
+  const events = () => stdout.split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l))
+  const done = new Promise<RunResult>(res => child.on('close', code => {
+    for (const line of stderr.split('\n')) { const g = grantOf(line); if (g) used.add(g) }
+    res({code: code ?? -1, stdout, stderr: stderr.split('\n').filter(l => !/^(GET|POST|PUT|PATCH|DELETE) /.test(l)).join('\n')})
+  }))
+  return {events, stderr: () => stderr, done, kill: () => child.kill('SIGKILL')}
+}
+
 beforeAll(async () => {
   // Each scenario's pods start on one node (the only one of its pool), so the node to drain
   // holds them all; the nodes added afterwards are where the replacements go.
@@ -84,6 +100,7 @@ beforeAll(async () => {
   nodes.push(...await createNodePool(info, {name: pool('c'), count: 1, taints}))
   nodes.push(...await createNodePool(info, {name: pool('d'), count: 1, taints}))
   nodes.push(...await createNodePool(info, {name: pool('e'), count: 1, taints}))
+  nodes.push(...await createNodePool(info, {name: pool('f'), count: 1, taints}))
   await createNamespace(info, ns)
   await Promise.all([
     client.post(path.deployments, deployment('web', 3, pool('a'))),
@@ -97,12 +114,15 @@ beforeAll(async () => {
     client.post(path.pdbs, pdb('twin-a', 'twin', {maxUnavailable: 1})),
     client.post(path.pdbs, pdb('twin-b', 'twin', {maxUnavailable: 1})),
     client.post(path.deployments, deployment('thr', 2, pool('d'))),
+    client.post(path.deployments, deployment('hold', 1, pool('f'))),
+    client.post(path.pdbs, pdb('hold-pdb', 'hold', {minAvailable: 1})),
   ])
-  await waitFor(async () => await running('web', 3) && await running('db', 2) && await running('stuck', 1) && await running('twin', 2) && await running('thr', 2)
+  await waitFor(async () => await running('web', 3) && await running('db', 2) && await running('stuck', 1) && await running('twin', 2) && await running('thr', 2) && await running('hold', 1)
     && (await podsOf('once')).some(p => p.status?.phase === 'Succeeded'), 120_000, 'the pods to run and the Job to finish')
   // Room for the replacements, in the same pools.
   nodes.push(...await createNodePool(info, {name: pool('a2'), count: 2, taints, labels: {'eks.amazonaws.com/nodegroup': pool('a')}}))
   nodes.push(...await createNodePool(info, {name: pool('d2'), count: 1, taints, labels: {'eks.amazonaws.com/nodegroup': pool('d')}}))
+  nodes.push(...await createNodePool(info, {name: pool('f2'), count: 1, taints, labels: {'eks.amazonaws.com/nodegroup': pool('f')}}))
   await waitFor(budgetsObserved, 60_000, 'the PDBs to be observed')
 
   const role = await runCli(['rbac', 'drain'])
@@ -145,7 +165,22 @@ describe('drain', () => {
     // every eviction (an unready pod's eviction can pass a budget that is already met).
     await waitFor(async () => (await nodeReady(pool('a-0')))?.status === 'True' && await running('web', 3) && await running('db', 2) &&
       await budgetsSettled(['web-pdb', 'db-pdb'], 1)(), 60_000, 'the budgets to count every pod healthy')
-    const r = await drain([pool('a-0'), '--grace-period', '0', '--timeout', '100s'])
+    // The replacements land only once the drain has waited on a budget: the spare nodes stay
+    // cordoned until then. (The API server retries an eviction that races another one on the same
+    // PDB for a while; replacements Ready within that retry would let every eviction through, and
+    // the wait this test shows would not happen.)
+    const spares = [pool('a2-0'), pool('a2-1')]
+    for (const n of spares) await client.patch(`/api/v1/nodes/${n}`, {spec: {unschedulable: true}})
+    const d = startDrain([pool('a-0'), '--grace-period', '0', '--timeout', '100s'], {json: false})
+    try {
+      await waitFor(async () => /waits: PDB/.test(d.stderr()), 60_000, 'a pod to wait on its PDB')
+    } catch (err) {
+      d.kill()
+      throw err
+    } finally {
+      for (const n of spares) await client.patch(`/api/v1/nodes/${n}`, {spec: {unschedulable: false}})
+    }
+    const r = await d.done
     expect(r.code, r.stderr).toBe(0)
     // Were a pod evicted unready, this says why (the node's Ready condition through the drain).
     const ready = await nodeReady(pool('a-0'))
@@ -204,6 +239,34 @@ describe('drain', () => {
       expect((await podsOf('thr')).filter(readyOn).map(readyOn)).toEqual([pool('d2-0'), pool('d2-0')])
     } finally {
       await proxy.close()
+    }
+  })
+
+  it('evicts a pod bound to the node by spec.nodeName while the drain runs, and says so, before calling the node drained', async () => {
+    const node = pool('f-0')
+    // The drain is held on hold-pdb (minAvailable 1 over 1 pod) until the test lets it go, so
+    // the pod below reaches the node after the drain listed it, with the node cordoned.
+    const d = startDrain([node, '--force', '--grace-period', '0', '--timeout', '90s'])
+    try {
+      await waitFor(async () => d.events().some(e => e.type === 'blocked' && e.pod?.startsWith(`${ns}/hold-`)), 60_000, 'the drain to wait on hold-pdb')
+      expect(await cordoned(node)).toBe(true)
+      // No scheduler is asked, so the cordon does not stop it (a DaemonSet-less agent, a static placement).
+      await client.post(path.pods, {metadata: {name: 'late', labels: {app: 'late'}}, spec: {nodeName: node, terminationGracePeriodSeconds: 0,
+        tolerations: [{key: 'scenario', operator: 'Exists'}], containers: [{name: 'app', image: 'registry.example/app:1'}]}})
+      await waitFor(async () => (await podsOf('late')).some(readyOn), 60_000, 'the pod bound by nodeName to run on the cordoned node')
+      await client.patch(`${path.pdbs}/hold-pdb`, {spec: {minAvailable: 0}})
+      const r = await d.done
+      expect(r.code, r.stderr + r.stdout).toBe(0)
+      const events = d.events()
+      const arrived = events.find(e => e.type === 'pods-arrived')
+      expect(arrived, r.stdout).toMatchObject({node, pods: [`${ns}/late`]})
+      expect(arrived.message).toBe(`1 pod arrived on the node during the drain (${ns}/late): evicting it too`)
+      expect(events.some(e => e.type === 'evicted' && e.pod === `${ns}/late`)).toBe(true)
+      expect(events.at(-1)).toMatchObject({type: 'drained', node, message: `node ${node} drained: 2 pods evicted (1 of them arrived during the drain)`})
+      expect(await podsOf('late')).toEqual([])
+      expect((await podsOf('hold')).filter(readyOn).map(readyOn)).toEqual([pool('f2-0')])
+    } finally {
+      d.kill()
     }
   })
 

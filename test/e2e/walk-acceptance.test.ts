@@ -132,7 +132,12 @@ async function expectWalked(target: string): Promise<void> {
     expect(node.metadata.annotations['kubectl-prod.io/walk-step'], name).toBe('done')
   }
   await waitFor(allAvailable, 30_000, 'every replica to be available')
-  await waitFor(budgetsSettled, 30_000, 'the PDBs to be healthy')
+  // On a timeout, the PDBs' own numbers say what was missing.
+  await waitFor(budgetsSettled, 30_000, 'the PDBs to be healthy').catch(async (err: Error) => {
+    const statuses = (await client.get(path.pdbs)).items.map((p: any) => `${p.metadata.name} generation ${p.metadata.generation} ${JSON.stringify(p.status)}`)
+    const pods = (await client.get(path.pods)).items.map((p: any) => `${p.metadata.name} ${p.spec.nodeName} ${p.status?.phase}${p.metadata.deletionTimestamp ? ' deleting' : ''}${isReady(p) ? ' Ready' : ''}`)
+    throw new Error(`${err.message}\n${statuses.join('\n')}\n${pods.join('\n')}`)
+  })
   const pods = (await client.get(path.pods)).items as any[]
   expect(pods.filter(p => p.metadata.labels.app === 'db').map(p => p.metadata.name).sort()).toEqual(['db-0', 'db-1', 'db-2'])
   expect(pods.filter(p => poolNodes.includes(p.spec.nodeName)).length).toBe(WEB + DB)

@@ -17,7 +17,8 @@ export function drainEventJson(e: DrainEvent): string {
 export function renderDrainSummary(results: DrainResult[]): string {
   const width = Math.max(...results.map(r => r.node.length), 4) + 2
   const lines = results.map(r => `${r.node.padEnd(width)}${r.status.padEnd(9)}${r.message}`)
-  const cordoned = results.filter(r => r.status !== 'drained' && !r.dryRun && r.reason !== 'refused').map(r => r.node)
+  // A refusal before the cordon left the node as it was; one after it (pods that arrived during the drain) did not.
+  const cordoned = results.filter(r => r.status !== 'drained' && !r.dryRun && (r.reason !== 'refused' || r.cordonedByUs)).map(r => r.node)
   if (cordoned.length) lines.push(`left cordoned: ${cordoned.join(' ')} (kubectl uncordon ${cordoned.join(' ')} to undo)`)
   return lines.join('\n') + '\n'
 }

@@ -17,15 +17,18 @@ import {PodPresence} from './presence.js'
 import {isReadyPod} from './replacements.js'
 import {waitForRecovery} from './recovery.js'
 import {patientDrainOps} from './patient.js'
+import {sortArrivals} from './arrivals.js'
 
 const DEFAULT_PATIENCE_MS = 30_000
 const DEFAULT_RECHECK_MS = 5000
 const THROTTLE_FIRST_MS = 500
 const THROTTLE_MAX_MS = 30_000
+// Pods that keep arriving on a cordoned node (bound by spec.nodeName, or tolerating the unschedulable taint): give up after this many rounds.
+const MAX_ROUNDS = 10
 
 /** Drains `node` through the cluster's API. */
 export function drainNode(kube: Kube, node: string, opts: DrainOptions, emit: (e: DrainEvent) => void): Promise<DrainResult> {
-  return drainWith(kubeDrainOps(kube, opts.signal), node, opts, emit)
+  return drainWith(kubeDrainOps(kube, opts.signal, opts.clock), node, opts, emit)
 }
 
 type PodOutcome = 'evicted' | 'deleted' | 'gone' | 'skipped' | 'misconfigured' | 'failed' | 'timeout' | 'aborted' | 'stopped'
@@ -88,7 +91,7 @@ export async function drainWith(given: DrainOps, node: string, opts: DrainOption
   for (const c of toEvict) if (c.reason) say('pod-skipped', `warning: ${podLabel(c.pod)} ${c.reason}`, {pod: podLabel(c.pod)})
 
   const namespaces = [...new Set(toEvict.map(c => c.pod.metadata.namespace ?? 'default'))]
-  const budgets = namespaces.length ? await ops.listBudgets(namespaces) : []
+  const budgets: PodDisruptionBudget[] = namespaces.length ? await ops.listBudgets(namespaces) : []
 
   // The node's pods, watched from now on: the evicted ones are known gone by UID as it happens.
   const watching = new AbortController()
@@ -97,14 +100,19 @@ export async function drainWith(given: DrainOps, node: string, opts: DrainOption
   let stopReason: 'misconfigured' | 'aborted' | undefined
   /** The refusal onBlocked answered 'abort' to. */
   let abortedOn: string | undefined
+  /** Every pod the drain has looked at, by UID: what a later list holds beyond these arrived during the drain. */
+  const seen = new Set(classified.map(c => c.pod.metadata.uid ?? ''))
+  const firstList = new Set(classified.map(c => c.pod))
   try {
-    for (const c of finished) {
-      const r = await ops.delete(drainPodKey(c.pod), {gracePeriodSeconds: opts.gracePeriodSeconds})
-      if (r === 'deleted' || r === 'gone') {
-        outcomes.set(c.pod, r === 'deleted' ? 'deleted' : 'gone')
-        say('deleted', `deleted ${podLabel(c.pod)} (${c.pod.status?.phase})`, {pod: podLabel(c.pod)})
-      } else {
-        throw new ClusterError(r.status === 403 ? 'forbidden' : 'server', `delete pod ${podLabel(c.pod)}: ${r.message}`, undefined, r.status)
+    const deleteFinished = async (pods: ClassifiedPod[]) => {
+      for (const c of pods) {
+        const r = await ops.delete(drainPodKey(c.pod), {gracePeriodSeconds: opts.gracePeriodSeconds})
+        if (r === 'deleted' || r === 'gone') {
+          outcomes.set(c.pod, r === 'deleted' ? 'deleted' : 'gone')
+          say('deleted', `deleted ${podLabel(c.pod)} (${c.pod.status?.phase})`, {pod: podLabel(c.pod)})
+        } else {
+          throw new ClusterError(r.status === 403 ? 'forbidden' : 'server', `delete pod ${podLabel(c.pod)}: ${r.message}`, undefined, r.status)
+        }
       }
     }
 
@@ -195,66 +203,126 @@ export async function drainWith(given: DrainOps, node: string, opts: DrainOption
     }
 
     // Bounded parallelism: `concurrency` evictions at a time, in list order.
-    let next = 0
-    const worker = async () => {
-      while (next < toEvict.length) {
-        const c = toEvict[next++]!
-        if (stopReason) { outcomes.set(c.pod, stopReason === 'aborted' ? 'aborted' : 'stopped'); continue }
-        outcomes.set(c.pod, await evictOne(c))
+    const evictAll = async (pods: ClassifiedPod[]) => {
+      let next = 0
+      const worker = async () => {
+        while (next < pods.length) {
+          const c = pods[next++]!
+          if (stopReason) { outcomes.set(c.pod, stopReason === 'aborted' ? 'aborted' : 'stopped'); continue }
+          outcomes.set(c.pod, await evictOne(c))
+        }
       }
+      await Promise.all(Array.from({length: Math.max(1, Math.min(opts.concurrency, pods.length))}, worker))
     }
-    await Promise.all(Array.from({length: Math.max(1, Math.min(opts.concurrency, toEvict.length))}, worker))
 
-    const removed = [...outcomes].filter(([, o]) => o === 'evicted' || o === 'deleted').map(([p]) => p)
-    const skipped = [...outcomes].filter(([, o]) => o === 'skipped').map(([p]) => drainPodKey(p))
-    const left = [...outcomes].filter(([, o]) => !['evicted', 'deleted', 'gone', 'skipped'].includes(o)).map(([p]) => p)
-    const base = {evicted: removed.map(drainPodKey), skipped}
-    const values = [...outcomes.values()]
     const cordoned = `node ${node} stays cordoned`
-    if (abortedOn && !opts.signal?.aborted) {
-      const message = `drain of ${node} stopped: ${abortedOn}; ${count(left.length, 'pod')} not evicted; ${cordoned}`
-      say('failed', message, {pods: left.map(podLabel)})
-      return result('blocked', message, {...base, reason: 'pdb', remaining: left.map(drainPodKey)})
-    }
-    if (values.includes('aborted') || opts.signal?.aborted) {
-      const message = `drain of ${node} aborted with ${count(left.length, 'pod')} not evicted; ${cordoned}`
-      say('failed', message)
-      return result('aborted', message, {...base, reason: 'aborted', remaining: left.map(drainPodKey)})
-    }
-    if (values.includes('misconfigured') || values.includes('failed')) {
-      const misconfigured = values.includes('misconfigured')
-      const message = misconfigured
-        ? `cannot drain ${node}: a PDB misconfiguration refuses evictions (no wait fixes it); ${cordoned}`
-        : `cannot drain ${node}: ${count(values.filter(v => v === 'failed').length, 'eviction')} failed; ${cordoned}`
-      say('failed', message)
-      return result('blocked', message, {...base, reason: misconfigured ? 'misconfigured' : 'error', remaining: left.map(drainPodKey)})
-    }
-    if (values.includes('timeout')) {
-      const blocked = left.map(podLabel)
-      const message = `timed out after ${seconds(opts.timeoutMs)} with ${count(left.length, 'pod')} still refused by their PDBs (${listNames(blocked)}); ${cordoned}`
-      say('failed', message, {pods: blocked})
-      return result('timeout', message, {...base, reason: 'timeout', remaining: left.map(drainPodKey)})
-    }
-
-    // Gone, by UID: the watch says when.
-    const goneOk = await waitGone(presence, removed, opts, timeLeft, say)
-    if (goneOk !== true) {
-      const message = `timed out after ${seconds(opts.timeoutMs)} waiting for ${count(goneOk.length, 'pod')} to terminate (${listNames(goneOk.map(podLabel))}); ${cordoned}`
-      say('failed', message, {pods: goneOk.map(podLabel)})
-      return result(signal.aborted ? 'aborted' : 'timeout', message, {...base, reason: signal.aborted ? 'aborted' : 'timeout', remaining: goneOk.map(drainPodKey)})
-    }
-
-    if (opts.waitForReplacements && removed.length) {
-      const recovered = await waitForRecovery(ops, node, removed, budgets, {say, pause})
-      if (!recovered) {
-        const message = `timed out after ${seconds(opts.timeoutMs)} waiting for the evicted pods' replacements to be available; ${cordoned}`
-        say('failed', message)
-        return result(signal.aborted ? 'aborted' : 'timeout', message, {...base, reason: signal.aborted ? 'aborted' : 'timeout'})
+    const removedOf = (pods: ClassifiedPod[]) => pods.filter(c => outcomes.get(c.pod) === 'evicted' || outcomes.get(c.pod) === 'deleted').map(c => c.pod)
+    const baseOf = () => ({
+      evicted: [...outcomes].filter(([, o]) => o === 'evicted' || o === 'deleted').map(([p]) => drainPodKey(p)),
+      skipped: [...outcomes].filter(([, o]) => o === 'skipped').map(([p]) => drainPodKey(p)),
+    })
+    /** Why the evictions so far stop the drain, or undefined when they all went. */
+    const stoppedBy = (): DrainResult | undefined => {
+      const left = [...outcomes].filter(([, o]) => !['evicted', 'deleted', 'gone', 'skipped'].includes(o)).map(([p]) => p)
+      const base = baseOf()
+      const values = [...outcomes.values()]
+      if (abortedOn && !opts.signal?.aborted) {
+        const message = `drain of ${node} stopped: ${abortedOn}; ${count(left.length, 'pod')} not evicted; ${cordoned}`
+        say('failed', message, {pods: left.map(podLabel)})
+        return result('blocked', message, {...base, reason: 'pdb', remaining: left.map(drainPodKey)})
       }
+      if (values.includes('aborted') || opts.signal?.aborted) {
+        const message = `drain of ${node} aborted with ${count(left.length, 'pod')} not evicted; ${cordoned}`
+        say('failed', message)
+        return result('aborted', message, {...base, reason: 'aborted', remaining: left.map(drainPodKey)})
+      }
+      if (values.includes('misconfigured') || values.includes('failed')) {
+        const misconfigured = values.includes('misconfigured')
+        const message = misconfigured
+          ? `cannot drain ${node}: a PDB misconfiguration refuses evictions (no wait fixes it); ${cordoned}`
+          : `cannot drain ${node}: ${count(values.filter(v => v === 'failed').length, 'eviction')} failed; ${cordoned}`
+        say('failed', message)
+        return result('blocked', message, {...base, reason: misconfigured ? 'misconfigured' : 'error', remaining: left.map(drainPodKey)})
+      }
+      if (values.includes('timeout')) {
+        const blocked = left.map(podLabel)
+        const message = `timed out after ${seconds(opts.timeoutMs)} with ${count(left.length, 'pod')} still refused by their PDBs (${listNames(blocked)}); ${cordoned}`
+        say('failed', message, {pods: blocked})
+        return result('timeout', message, {...base, reason: 'timeout', remaining: left.map(drainPodKey)})
+      }
+      return undefined
     }
-    const message = `node ${node} drained: ${count(removed.length, 'pod')} evicted${skipped.length ? `, ${count(skipped.length, 'pod')} skipped (${listNames(skipped.map(podLabel))})` : ''}`
+    /** The pods that reached the node since the drain last listed it, sorted by the same filters. */
+    const arrivals = async () => {
+      const found = sortArrivals(await ops.listNodePods(node, opts.podSelector), seen, filterOptions, clock.now())
+      for (const c of found.left) say('pod-skipped', `${podLabel(c.pod)} arrived during the drain, left: ${c.reason}`, {pod: podLabel(c.pod)})
+      return found
+    }
+
+    // Rounds: evict, wait until gone, list the node again; pods that arrived meanwhile (placed
+    // before the cordon took effect, or bound by spec.nodeName) are the next round's. Then the
+    // replacements, and one more look, until a list finds nothing new or the time runs out.
+    let batch = {finished, toEvict}
+    let unrecovered: Pod[] = []
+    for (let round = 1; ; round++) {
+      await deleteFinished(batch.finished)
+      await evictAll(batch.toEvict)
+      const stopped = stoppedBy()
+      if (stopped) return stopped
+      const removed = removedOf([...batch.finished, ...batch.toEvict])
+
+      // Gone, by UID: the watch says when.
+      const goneOk = await waitGone(presence, removed, opts, timeLeft, say)
+      if (goneOk !== true) {
+        const message = `timed out after ${seconds(opts.timeoutMs)} waiting for ${count(goneOk.length, 'pod')} to terminate (${listNames(goneOk.map(podLabel))}); ${cordoned}`
+        say('failed', message, {pods: goneOk.map(podLabel)})
+        return result(signal.aborted ? 'aborted' : 'timeout', message, {...baseOf(), reason: signal.aborted ? 'aborted' : 'timeout', remaining: goneOk.map(drainPodKey)})
+      }
+      unrecovered.push(...removed)
+
+      let found = await arrivals()
+      if (!found.act.length && !found.refused.length && opts.waitForReplacements && unrecovered.length) {
+        const recovered = await waitForRecovery(ops, node, unrecovered, budgets, {say, pause})
+        if (!recovered) {
+          const message = `timed out after ${seconds(opts.timeoutMs)} waiting for the evicted pods' replacements to be available; ${cordoned}`
+          say('failed', message)
+          return result(signal.aborted ? 'aborted' : 'timeout', message, {...baseOf(), reason: signal.aborted ? 'aborted' : 'timeout'})
+        }
+        unrecovered = []
+        found = await arrivals()
+      }
+      if (!found.act.length && !found.refused.length) break
+
+      const newcomers = [...found.act, ...found.refused].map(c => podLabel(c.pod))
+      if (found.refused.length) {
+        const refusedNow = refusalOf(found.refused)!
+        for (const r of refusedNow.groups) say('refused', `arrived during the drain: ${r.line}`, {pods: r.pods})
+        const message = `cannot finish draining ${node}: ${count(found.refused.length, 'pod')} arrived on the node during the drain and cannot be evicted safely (${listNames(found.refused.map(c => podLabel(c.pod)))}); ${cordoned}`
+        say('failed', message, {pods: found.refused.map(c => podLabel(c.pod))})
+        return result('refused', message, {...baseOf(), reason: 'refused', remaining: [...found.refused, ...found.act].map(c => drainPodKey(c.pod))})
+      }
+      if (timeLeft() <= 0 || signal.aborted) {
+        const message = `timed out after ${seconds(opts.timeoutMs)} with ${count(newcomers.length, 'pod')} that arrived on the node during the drain still there (${listNames(newcomers)}); ${cordoned}`
+        say('failed', message, {pods: newcomers})
+        return result(signal.aborted ? 'aborted' : 'timeout', message, {...baseOf(), reason: signal.aborted ? 'aborted' : 'timeout', remaining: found.act.map(c => drainPodKey(c.pod))})
+      }
+      if (round >= MAX_ROUNDS) {
+        const message = `cannot drain ${node}: pods keep arriving on it after ${MAX_ROUNDS} rounds of evictions (${listNames(newcomers)}: bound by spec.nodeName, or tolerating node.kubernetes.io/unschedulable, so the cordon does not keep them off); ${cordoned}`
+        say('failed', message, {pods: newcomers})
+        return result('blocked', message, {...baseOf(), reason: 'error', remaining: found.act.map(c => drainPodKey(c.pod))})
+      }
+      say('pods-arrived', `${count(newcomers.length, 'pod')} arrived on the node during the drain (${listNames(newcomers)}): evicting ${newcomers.length === 1 ? 'it' : 'them'} too`, {pods: newcomers})
+      for (const c of found.act) if (c.reason) say('pod-skipped', `warning: ${podLabel(c.pod)} ${c.reason}`, {pod: podLabel(c.pod)})
+      const more = [...new Set(found.act.map(c => c.pod.metadata.namespace ?? 'default'))].filter(n => !namespaces.includes(n))
+      if (more.length) { namespaces.push(...more); budgets.push(...await ops.listBudgets(more)) }
+      batch = {finished: found.act.filter(c => c.decision === 'delete-finished'), toEvict: found.act.filter(c => c.decision === 'evict')}
+    }
+
+    const {evicted, skipped} = baseOf()
+    const arrived = [...outcomes].filter(([p, o]) => !firstList.has(p) && (o === 'evicted' || o === 'deleted')).length
+    const message = `node ${node} drained: ${count(evicted.length, 'pod')} evicted${arrived ? ` (${arrived} of them arrived during the drain)` : ''}${skipped.length ? `, ${count(skipped.length, 'pod')} skipped (${listNames(skipped.map(podLabel))})` : ''}`
     say('drained', message)
-    return result('drained', message, base)
+    return result('drained', message, {evicted, skipped})
   } finally {
     watching.abort()
   }

@@ -9,6 +9,7 @@ import type {Node, Pod, Workload} from '../../model/k8s.js'
 import type {PodDisruptionBudget} from '../../model/upgrade.js'
 import {formatLabelSelector} from '../../model/labels.js'
 import type {LabelSelector} from '../../model/k8s.js'
+import type {Clock} from '../../model/clock.js'
 import type {PodKey} from './types.js'
 import type {PresenceEvent} from './presence.js'
 import type {OwnerKind} from './replacements.js'
@@ -31,7 +32,7 @@ export interface DrainOps {
 
 const WORKLOADS: Record<OwnerKind, string> = {Deployment: 'deployments', StatefulSet: 'statefulsets', ReplicaSet: 'replicasets'}
 
-export function kubeDrainOps(kube: Kube, signal?: AbortSignal): DrainOps {
+export function kubeDrainOps(kube: Kube, signal?: AbortSignal, clock?: Clock): DrainOps {
   const getOr404 = async <T>(path: string): Promise<T | undefined> => {
     const answer = await kube.send(path, {signal})
     if (answer.status === 404) return undefined
@@ -41,7 +42,7 @@ export function kubeDrainOps(kube: Kube, signal?: AbortSignal): DrainOps {
     getNode: name => getNode(kube, name, signal),
     setUnschedulable: (node, value) => setUnschedulable(kube, node, value, signal),
     listNodePods: (node, labelSelector) => listNodePods(kube, node, {labelSelector, signal}),
-    watchNodePods: (node, s) => watchNodePods(kube, node, s),
+    watchNodePods: (node, s) => watchNodePods(kube, node, s, clock ? {sleep: clock.sleep} : {}),
     // One list across the cluster: the role needs list on PDBs anyway, and it is one request.
     listBudgets: async namespaces => {
       const wanted = new Set(namespaces)

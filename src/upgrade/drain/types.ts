@@ -61,6 +61,8 @@ export type DrainEventType =
   | 'refused' | 'would-evict' | 'would-block' | 'decided'
   // The API server stopped answering during the drain, and answers again.
   | 'reconnecting' | 'reconnected'
+  // Pods that reached the node after the drain listed it (bound before the cordon took effect, or by spec.nodeName): evicted too.
+  | 'pods-arrived'
 
 /** One line of progress; `-o json` prints each as one JSON object per line (DESIGN 3.5). */
 export interface DrainEvent {

@@ -10,6 +10,7 @@ import type {DrainEvent} from '../drain/types.js'
 import type {WalkEvent, WalkEventType} from '../../model/reports/nodepool.js'
 import type {NodeWalkRecord} from '../../kube/journal.js'
 import {count} from '../../model/text.js'
+import {formatAge} from '../../model/age.js'
 import {advanceRecord, cordonedRecord, failedRecord, isAtTarget, isInProgress, nextWalkAction, shouldUncordon} from './machine.js'
 import {emptyHistory, estimateNode, windowVerdict, type WalkHistory} from './estimate.js'
 import {orderWalkNodes} from './order.js'
@@ -101,14 +102,17 @@ async function walkNode(o: WalkOptions, ops: WalkOps, node: WalkNode, start: Nod
       case 'drain': {
         record = advanceRecord(record!, 'draining', now())
         await ops.write(name, record)
-        say('draining', `draining (${count(node.podGraceSeconds.length, 'pod')} to move)`, {node: name})
+        // Its pods are counted by the drain's own list (the walk's inventory is older: earlier nodes' pods may have moved here since).
+        say('draining', 'draining', {node: name})
         const t0 = now().getTime()
-        const result = await ops.drain(name, (e: DrainEvent) => say('drain', e.message, {node: name, drain: e.type, ...(e.pod ? {pod: e.pod} : {})}))
+        // The drain finds the node cordoned by the walk (said above): its own line about that would only confuse.
+        const result = await ops.drain(name, (e: DrainEvent) => { if (e.type !== 'already-cordoned') say('drain', e.message, {node: name, drain: e.type, ...(e.pod ? {pod: e.pod} : {})}) })
         if (result.status !== 'drained') return fail(`drain ${result.status}: ${result.message}`)
         history.drainMs.push(now().getTime() - t0)
         record = advanceRecord(record, 'drained', now())
         await ops.write(name, record)
-        say('drained', `drained in ${minutes(now().getTime() - t0)}`, {node: name})
+        const took = now().getTime() - t0
+        say('drained', `drained in ${took < 1000 ? 'under a second' : formatAge(took)}`, {node: name})
         break
       }
       case 'hand-over': {

@@ -57,6 +57,8 @@ export interface FakeCluster extends DrainOps {
   budgets: PodDisruptionBudget[]
   workloads: Map<string, Workload[]>
   unschedulable: boolean
+  /** A pod bound to the node now (as the scheduler or a nodeName would): listed from now on, and an ADDED on the watch. */
+  arrive(pod: Pod): void
 }
 
 export function fakeCluster(pods: Pod[], budgets: PodDisruptionBudget[] = []): FakeCluster {
@@ -70,6 +72,7 @@ export function fakeCluster(pods: Pod[], budgets: PodDisruptionBudget[] = []): F
     budgets,
     workloads: new Map(),
     unschedulable: false,
+    arrive: pod => { c.pods.set(pod.metadata.uid!, pod); push({type: 'ADDED', object: pod}) },
     getNode: async name => { c.calls.push(`get node ${name}`); return {kind: 'Node', metadata: {name}, spec: {unschedulable: c.unschedulable}} as Node },
     setUnschedulable: async (node, value) => {
       c.calls.push(`cordon ${node} ${value}`)

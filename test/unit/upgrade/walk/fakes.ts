@@ -85,6 +85,8 @@ export class FakePool {
         const step = this.node(name).record?.step
         if (step && !['cordoned', 'draining'].includes(step)) this.drainedTwice.push(name)
         this.drains.push(name)
+        // As the real drain does on a node the walk cordoned.
+        emit({time: this.clock.now().toISOString(), type: 'already-cordoned', node: name, message: `node ${name} was already cordoned`})
         emit({time: this.clock.now().toISOString(), type: 'evicted', node: name, pod: 'shop/web-1', message: 'evicted shop/web-1'})
         // Yield, so nodes walked at once overlap.
         await new Promise(r => setTimeout(r, 1))

@@ -26,6 +26,18 @@ describe('runWalk', () => {
     expect(o.events.at(-1)?.type).toBe('walk-done')
   })
 
+  it('says how long each drain took, and not the drain\'s own "already cordoned" about the node it cordoned', async () => {
+    for (const [ms, said] of [[4000, 'drained in 4s'], [300, 'drained in under a second']] as const) {
+      const pool = new FakePool(new FakeClock(T0), ['n-a'])
+      pool.drainMs = ms
+      const o = walkOptions(pool)
+      expect((await runWalk(o, pool.ops())).status).toBe('done')
+      expect(o.events.find(e => e.type === 'drained')!.message).toBe(said)
+      expect(o.events.filter(e => /already cordoned/.test(e.message))).toEqual([])
+      expect(o.events.filter(e => e.type === 'drain').map(e => e.drain)).toEqual(['evicted'])
+    }
+  })
+
   it('leaves a node that was cordoned before the walk cordoned, and says so', async () => {
     const pool = new FakePool(new FakeClock(T0), ['n-a', 'n-b'])
     pool.nodes.get('n-a')!.unschedulable = true
