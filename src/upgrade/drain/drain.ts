@@ -21,6 +21,8 @@ import {sortArrivals} from './arrivals.js'
 
 const DEFAULT_PATIENCE_MS = 30_000
 const DEFAULT_RECHECK_MS = 5000
+/** How often a budget that refuses is read while pods wait on it. */
+const BUDGET_POLL_MS = 1000
 const THROTTLE_FIRST_MS = 500
 const THROTTLE_MAX_MS = 30_000
 // Pods that keep arriving on a cordoned node (bound by spec.nodeName, or tolerating the unschedulable taint): give up after this many rounds.
@@ -116,6 +118,30 @@ export async function drainWith(given: DrainOps, node: string, opts: DrainOption
       }
     }
 
+    /**
+     * Waits until the budget allows a disruption or `until` passes. The pods it holds share one
+     * read a second (the disruption controller writes the status about as often).
+     */
+    const polls = new Map<string, Promise<boolean>>()
+    const budgetAllows = async (namespace: string, name: string, until: number): Promise<void> => {
+      const key = `${namespace}/${name}`
+      for (;;) {
+        const left = until - clock.now().getTime()
+        if (left <= 0) return
+        let poll = polls.get(key)
+        if (!poll) {
+          poll = (async () => {
+            if (!await pause(Math.min(BUDGET_POLL_MS, left))) return true
+            const pdb = await ops.getBudget(namespace, name).catch(() => undefined)
+            return (pdb?.status?.disruptionsAllowed ?? 0) > 0
+          })().finally(() => polls.delete(key))
+          polls.set(key, poll)
+        }
+        if (await poll) return
+        if (signal.aborted || timeLeft() <= 0) return
+      }
+    }
+
     const evictOne = async (c: ClassifiedPod): Promise<PodOutcome> => {
       const key = drainPodKey(c.pod)
       const label = podLabel(c.pod)
@@ -172,7 +198,11 @@ export async function drainWith(given: DrainOps, node: string, opts: DrainOption
               }
               nextAsk = clock.now().getTime() + Math.max(patience, 1000)
             }
-            await pause(Math.min(answer.retryAfterMs, opts.recheckBlockedMs ?? DEFAULT_RECHECK_MS))
+            // Asked again as soon as the budget allows a disruption (read every second, once for
+            // all the pods it holds), or after the recheck interval at the latest.
+            const recheck = Math.min(answer.retryAfterMs, opts.recheckBlockedMs ?? DEFAULT_RECHECK_MS)
+            if (budget.name === '(unnamed)') await pause(recheck)
+            else await budgetAllows(budget.namespace, budget.name, clock.now().getTime() + recheck)
             continue
           }
           case 'misconfigured': {

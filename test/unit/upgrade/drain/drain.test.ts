@@ -87,6 +87,29 @@ describe('drainWith', () => {
     expect(clock.slept.every(ms => ms <= 5000)).toBe(true)
   })
 
+  it('asks again within a second of the budget allowing a disruption, one read of it a second for all the pods it holds', async () => {
+    const pods = ['web-1', 'web-2', 'web-3'].map(n => managedPod(n))
+    const pdb = budget('web-pdb', {allowed: 0})
+    const cluster = fakeCluster(pods, [pdb])
+    for (const p of pods) cluster.answers.set(p.metadata.name!, [blocked])
+    const clock = jumpingClock()
+    // The disruption controller allows one at 2.5 s (after the first refusals).
+    const getBudget = cluster.getBudget
+    cluster.getBudget = async (ns, name) => {
+      if (clock.now().getTime() - Date.parse('2026-03-01T02:00:00Z') >= 2500) pdb.status!.disruptionsAllowed = 1
+      return getBudget(ns, name)
+    }
+    const r = recorder()
+    const result = await drainWith(cluster, 'node-a', options(clock, {concurrency: 3}), r.emit)
+    expect(result.status).toBe('drained')
+    // Evicted at 3 s (the first read after 2.5 s), not at the 5 s recheck.
+    const evicted = r.events.filter(e => e.type === 'evicted').map(e => Date.parse(e.time) - Date.parse('2026-03-01T02:00:00Z'))
+    expect(evicted).toEqual([3000, 3000, 3000])
+    // Three pods waiting, one read of the budget a second: at 1, 2 and 3 s (besides the reads that name it).
+    const polls = cluster.calls.filter(c => c === 'get pdb web-pdb').length
+    expect(polls).toBe(3 + 3)
+  })
+
   it('skip leaves the pod and calls the node drained; delete bypasses the PDB with the UID; abort stops, naming the PDB', async () => {
     for (const [decision, status] of [['skip', 'drained'], ['delete', 'drained'], ['abort', 'blocked']] as const) {
       const cluster = fakeCluster([managedPod('web-1'), managedPod('web-2')], [budget('web-pdb', {allowed: 0})])
