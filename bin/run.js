@@ -43,8 +43,10 @@ try {
   // `help [COMMAND]` is oclif's help for the command, or the overview; an unknown command is a usage error.
   const help = helpRequest(args)
   if (help) {
-    if (help.length > 0 && !config.findCommand(help[0])) throw new Error(`command ${help[0]} not found`)
-    args = help.length > 0 ? [help[0], '--help'] : ['--help']
+    // `help nodepool` is a topic's help; `help nodepool upgrade` a command's.
+    const id = help.join(':')
+    if (help.length > 0 && !config.findCommand(id) && !config.findTopic(id)) throw new Error(`command ${help.join(' ')} not found`)
+    args = [...help, '--help']
   }
   await run(args, config)
   await flush()
@@ -53,7 +55,7 @@ try {
   else {
     // Errors before a command runs (an unknown command, say) are usage errors: one line, exit 2.
     const message = String(err?.message ?? err).split('\n')[0].replace(/^Error: /, '')
-    const unknown = /^command (\S+) not found/.exec(message)
+    const unknown = /^command (.+?) not found/.exec(message)
     process.stderr.write(unknown ? `error: unknown command "${unknown[1]}"; see 'kubectl prod --help'\n` : `error: ${message}\n`)
     process.exitCode = 2
   }

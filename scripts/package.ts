@@ -1,5 +1,6 @@
 // npm run package: single-file executables of kubectl-prod for each platform krew serves, their
-// archives and sha256 files in dist-package/, and the krew plugin manifest plugins/prod.yaml.
+// archives (the executable, kubectl_complete-prod for kubectl's completion, and the LICENSE) and sha256
+// files in dist-package/, and the krew plugin manifest plugins/prod.yaml.
 //
 //   node scripts/package.ts [--release-url TEMPLATE] [--targets linux/amd64,...] [--out DIR]
 //
@@ -41,6 +42,36 @@ export const TARGETS: Target[] = [
 
 export const archiveName = (t: Target) => `kubectl-prod_${t.os}_${t.arch}.${t.os === 'windows' ? 'zip' : 'tar.gz'}`
 export const binName = (t: Target) => t.os === 'windows' ? 'kubectl-prod.exe' : 'kubectl-prod'
+export const completerName = (t: Target) => t.os === 'windows' ? 'kubectl_complete-prod.cmd' : 'kubectl_complete-prod'
+
+/**
+ * kubectl_complete-prod, which kubectl (1.26 or newer) runs from the PATH to complete `kubectl prod`:
+ * a script that has the executable answer (`kubectl-prod __complete`), the one beside it first. A
+ * script rather than a second copy of the executable (as large as Node) or a link (krew unpacks
+ * regular files only, and zip has no links); krew users may instead link kubectl-prod under this
+ * name in krew's bin, which the executable also answers to (scripts/sea-main.js).
+ */
+export function completer(t: Target): string {
+  return t.os === 'windows'
+    ? [
+      '@echo off',
+      'rem kubectl (1.26 or newer) runs kubectl_complete-prod from the PATH to complete "kubectl prod ...".',
+      'if not exist "%~dp0kubectl-prod.exe" goto path',
+      '"%~dp0kubectl-prod.exe" __complete %*',
+      'exit /b',
+      ':path',
+      'kubectl-prod.exe __complete %*',
+      '',
+    ].join('\r\n')
+    : [
+      '#!/bin/sh',
+      '# kubectl (1.26 or newer) runs kubectl_complete-prod from the PATH to complete `kubectl prod ...`.',
+      'here=${0%/*}',
+      '[ -x "$here/kubectl-prod" ] && exec "$here/kubectl-prod" __complete "$@"',
+      'exec kubectl-prod __complete "$@"',
+      '',
+    ].join('\n')
+}
 
 function fail(message: string): never {
   console.error(`package: ${message}`)
@@ -147,6 +178,8 @@ export function krewManifest(opts: {version: string; nodeVersion: string; releas
     '    files:',
     `      - from: ${binName(t)}`,
     '        to: .',
+    `      - from: ${completerName(t)}`,
+    '        to: .',
     '      - from: LICENSE',
     '        to: .',
   ].join('\n'))
@@ -158,6 +191,13 @@ manifest files, kubelet skew by node pool, drain blockers and pool capacity.`
   const caveats = `\`kubectl prod rbac <command>\` prints the minimal ClusterRole that a command needs,
 ready for kubectl apply:
   kubectl prod rbac why-pending | kubectl apply -f -
+
+kubectl 1.26 and newer complete \`kubectl prod <TAB>\` (node, pool, namespace and
+context names too) with kubectl_complete-prod on the PATH. krew does not link it:
+  ln -s kubectl-prod "\${KREW_ROOT:-$HOME/.krew}/bin/kubectl_complete-prod"
+On Windows, copy it from krew's store into krew's bin:
+  cd %USERPROFILE%\\.krew
+  copy store\\prod\\v${opts.version}\\kubectl_complete-prod.cmd bin
 
 The plugin is one executable (Node.js ${opts.nodeVersion} with kubectl prod built in): it needs
 nothing else installed. On macOS it is not signed; Apple silicon runs it once it is signed,
@@ -240,9 +280,10 @@ async function main(): Promise<void> {
     sh(builder, ['--build-sea', config])
     const data = readFileSync(exe)
     const file = archiveName(t)
+    const script = Buffer.from(completer(t))
     const archive = t.os === 'windows'
-      ? zip([{name: binName(t), data}, {name: 'LICENSE', data: license}])
-      : tarGz([{name: binName(t), data, mode: 0o755}, {name: 'LICENSE', data: license, mode: 0o644}])
+      ? zip([{name: binName(t), data}, {name: completerName(t), data: script}, {name: 'LICENSE', data: license}])
+      : tarGz([{name: binName(t), data, mode: 0o755}, {name: completerName(t), data: script, mode: 0o755}, {name: 'LICENSE', data: license, mode: 0o644}])
     writeFileSync(join(out, file), archive)
     const sum = sha256(archive)
     writeFileSync(join(out, `${file}.sha256`), `${sum}  ${file}\n`)

@@ -1,4 +1,5 @@
 // Explicit command discovery: oclif loads this one module instead of scanning the folder.
+import Completion from './completion.js'
 import NodePoolList from './nodepool/list.js'
 import NodePoolUpgrade from './nodepool/upgrade.js'
 import Drain from './drain.js'
@@ -8,6 +9,7 @@ import Version from './version.js'
 import WhyPending from './why-pending.js'
 
 export const COMMANDS = {
+  completion: Completion,
   drain: Drain,
   'nodepool:list': NodePoolList,
   'nodepool:upgrade': NodePoolUpgrade,

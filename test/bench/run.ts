@@ -10,6 +10,11 @@
 //   npm run bench -- upgrade-files [--files 10000] [--runs 5]
 //                                            upgrade-plan over a cluster and over manifest files
 //                                            (upgrade-plan.ts says what each measures)
+//   npm run bench -- startup-sea              the single executable (npm run package first) against
+//                                            the npm launcher and kubectl version --client (startup.ts)
+//   npm run bench -- drain [--pods-per-node 100] [--runs 5]
+//                                            kubectl prod drain vs kubectl drain of a node under
+//                                            a PDB (drain.ts says what it measures)
 // Nothing here is a timed test: these are figures for the README.
 import {spawnSync} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
@@ -27,6 +32,8 @@ const {positionals, values} = parseArgs({allowPositionals: true, options: {
   runs: {type: 'string', default: '5'}, workloads: {type: 'string', default: '20'},
   // upgrade-live and upgrade-files (upgrade-plan.ts; its defaults are there)
   objects: {type: 'string'}, kinds: {type: 'string'}, releases: {type: 'string'}, files: {type: 'string'}, keep: {type: 'boolean'},
+  // drain (drain.ts)
+  'pods-per-node': {type: 'string'},
 }})
 const what = positionals[0] ?? 'startup'
 
@@ -185,6 +192,8 @@ else if (what === 'upgrade-live' || what === 'upgrade-files') {
   const upgrade = await import('./upgrade-plan.ts')
   await (what === 'upgrade-live' ? upgrade.upgradeLive : upgrade.upgradeFiles)({time, median, residentKb, values})
 }
+else if (what === 'startup-sea') await (await import('./startup.ts')).startupBench()
+else if (what === 'drain') await (await import('./drain.ts')).drainBench({time, median, values})
 else if (what === 'scale-up') {
   // The scale cluster, kept up for profiling until Ctrl-C.
   const cluster = await scaleCluster()
@@ -192,4 +201,4 @@ else if (what === 'scale-up') {
   process.on('SIGINT', () => { void cluster.stop().then(() => process.exit(130)) })
   setInterval(() => {}, 1 << 30)
 }
-else { console.error('usage: npm run bench -- startup|cluster|scale|scale-up [--nodes N] [--pods N] [--pending N] [--runs N]'); process.exit(2) }
+else { console.error('usage: npm run bench -- startup|startup-sea|cluster|scale|scale-up|upgrade-live|upgrade-files|drain [--nodes N] [--pods N] [--pending N] [--runs N] [--pods-per-node N]'); process.exit(2) }

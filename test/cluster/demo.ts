@@ -71,11 +71,13 @@ await client.post('/api/v1/namespaces/kube-system/secrets', {
   data: {release: Buffer.from(gzipSync(JSON.stringify(release)).toString('base64')).toString('base64')},
 })
 
-// kubectl and kubectl-prod side by side on PATH, so `kubectl prod ...` works.
+// kubectl and kubectl-prod side by side on PATH, so `kubectl prod ...` works, and kubectl's
+// completion helper for plugins, so `kubectl prod <TAB>` does too.
 const binDir = join(cluster.stateDir, 'bin')
 mkdirSync(binDir, {recursive: true})
 symlinkSync(join(cluster.binDir, 'kubectl'), join(binDir, 'kubectl'))
 symlinkSync(join(root, 'bin', 'run.js'), join(binDir, 'kubectl-prod'))
+symlinkSync(join(root, 'bin', 'kubectl_complete-prod.js'), join(binDir, 'kubectl_complete-prod'))
 // The Node this runs on too (npm scripts run on the project's pinned one), so a new shell with this
 // PATH runs the plugin on it rather than on an older system Node.
 symlinkSync(process.execPath, join(binDir, 'node'))

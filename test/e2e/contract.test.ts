@@ -138,6 +138,17 @@ describe('rbac and help', () => {
     expect(unknown.code).toBe(2)
     oneLine(unknown)
     expect(unknown.stderr).toContain('unknown command "delete-everything"')
+    // A topic and a command under it, in the words a user types.
+    const topic = await runCli(['help', 'nodepool'])
+    expect(topic.code, topic.stderr).toBe(0)
+    expect(topic.stdout).toMatch(/^\s+nodepool upgrade\s/m)
+    const sub = await runCli(['help', 'nodepool', 'upgrade'])
+    expect(sub.code, sub.stderr).toBe(0)
+    expect(sub.stdout).toContain('kubectl prod nodepool upgrade POOL')
+    const wrong = await runCli(['help', 'nodepool', 'delete-everything'])
+    expect(wrong.code).toBe(2)
+    oneLine(wrong)
+    expect(wrong.stderr).toContain('unknown command "nodepool delete-everything"')
   })
 })
 

@@ -64,6 +64,10 @@ describe('npm pack', () => {
       const help = await run('kubectl-prod', ['--help'], {env: userEnv, cwd: prefix, timeoutMs: 30_000})
       expect(help.code, help.stderr).toBe(0)
       expect(help.stdout).toMatch(/why-pending/)
+      // kubectl_complete-prod, which kubectl runs from the PATH to complete `kubectl prod`, installed beside it.
+      const completion = await run('kubectl_complete-prod', ['nodepool', ''], {env: userEnv, cwd: prefix, timeoutMs: 30_000})
+      expect(completion).toMatchObject({code: 0, stderr: ''})
+      expect(completion.stdout).toMatch(/^list\t.*\nupgrade\t.*\n:4\n$/)
     } finally {
       rmSync(prefix, {recursive: true, force: true})
     }

@@ -2,7 +2,7 @@
 // are served from loopback under a release URL, so krew's own validator installs the manifest on every
 // platform; the linux amd64 executable runs with nothing installed (an empty environment, or only the
 // test cluster's kubectl on PATH), and krew installs it from the manifest and archive for the real
-// kubectl to run as `kubectl prod`.
+// kubectl to run as `kubectl prod`, and to complete `kubectl prod` through kubectl_complete-prod.
 import {spawnSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
 import {chmodSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
@@ -86,14 +86,16 @@ function platformOf(exe: Buffer): string {
   return 'unknown'
 }
 
+/** The linux amd64 archive unpacked (the executable, kubectl_complete-prod beside it); the executable's path. */
 function linuxExecutable(): string {
   const dir = join(work, 'linux-amd64')
   const exe = join(dir, 'kubectl-prod')
   if (existsSync(exe)) return exe
   mkdirSync(dir, {recursive: true})
-  const entry = untar(join(out, archive('linux', 'amd64'))).find(e => e.name === 'kubectl-prod')!
-  writeFileSync(exe, entry.data)
-  chmodSync(exe, entry.mode)
+  for (const entry of untar(join(out, archive('linux', 'amd64')))) {
+    writeFileSync(join(dir, entry.name), entry.data)
+    chmodSync(join(dir, entry.name), entry.mode)
+  }
   return exe
 }
 
@@ -108,16 +110,19 @@ describe('npm run package', () => {
     }
   })
 
-  it('puts in each archive the executable for its platform, with the application in it, and the LICENSE', () => {
+  it('puts in each archive the executable for its platform, with the application in it, kubectl_complete-prod and the LICENSE', () => {
     const license = readFileSync(join(root, 'LICENSE'))
     for (const [os, arch] of TARGETS) {
       const file = join(out, archive(os, arch))
       const entries = os === 'windows' ? unzip(file) : untar(file)
       const bin = os === 'windows' ? 'kubectl-prod.exe' : 'kubectl-prod'
-      expect(entries.map(e => e.name), file).toEqual([bin, 'LICENSE'])
-      const [exe, lic] = entries as [Entry, Entry]
+      const completer = os === 'windows' ? 'kubectl_complete-prod.cmd' : 'kubectl_complete-prod'
+      expect(entries.map(e => e.name), file).toEqual([bin, completer, 'LICENSE'])
+      const [exe, script, lic] = entries as [Entry, Entry, Entry]
       expect(lic.data.equals(license)).toBe(true)
-      if (os !== 'windows') expect(exe.mode, file).toBe(0o755)
+      // The script has the executable answer kubectl's completion requests.
+      expect(script.data.toString('utf8'), file).toContain(os === 'windows' ? 'kubectl-prod.exe" __complete %*' : 'exec "$here/kubectl-prod" __complete "$@"')
+      if (os !== 'windows') expect([exe.mode, script.mode], file).toEqual([0o755, 0o755])
       expect(platformOf(exe.data), file).toBe(`${os}/${arch}`)
       expect(exe.data.includes(SEA_FUSE), `${file}: no application in the executable`).toBe(true)
     }
@@ -142,6 +147,13 @@ describe('npm run package', () => {
     const unknown = await run(exe, ['no-such-command'], {env: {}, cwd, timeoutMs: 30_000})
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toMatch(/^error: unknown command "no-such-command"/)
+    // kubectl's completion: the archive's kubectl_complete-prod, and the executable under that name (a link).
+    const script = await run(join(dirname(exe), 'kubectl_complete-prod'), ['nodepool', ''], {env: {}, cwd, timeoutMs: 30_000})
+    expect(script).toMatchObject({code: 0, stderr: ''})
+    expect(script.stdout).toMatch(/^list\t.*\nupgrade\t.*\n:4\n$/)
+    const link = join(mkdtempSync(join(tmpdir(), 'kubectl-prod-link-')), 'kubectl_complete-prod')
+    symlinkSync(exe, link)
+    expect(await run(link, ['nodepool', ''], {env: {}, cwd, timeoutMs: 30_000})).toMatchObject({code: 0, stdout: script.stdout, stderr: ''})
   }, 120_000)
 
   it('gives a linux amd64 executable that reads the cluster with only kubectl on PATH', async () => {
@@ -169,6 +181,8 @@ describe('the krew manifest', () => {
     expect(text).toMatch(/^apiVersion: krew\.googlecontainertools\.github\.com\/v1alpha2\nkind: Plugin\nmetadata:\n {2}name: prod\n/)
     expect(text).toContain(`version: "v${pkg.version}"`)
     expect(text).toMatch(/caveats: \|\n(.*\n)*.*kubectl prod rbac/)
+    expect(text).toMatch(/caveats: \|\n(.*\n)*.*ln -s kubectl-prod .*kubectl_complete-prod/)
+    expect(text.match(/- from: kubectl_complete-prod(\.cmd)?\n/g)).toHaveLength(TARGETS.length)
     for (const [os, arch] of TARGETS) {
       const file = archive(os, arch)
       expect(text).toContain(`uri: "${releaseUrl.replace('{version}', pkg.version).replace('{file}', file)}"`)
@@ -201,5 +215,11 @@ describe('the krew manifest', () => {
     expect([0, 1], pending.stderr).toContain(pending.code)
     expect(pending.stdout).toMatch(/all namespaces/)
     expect(existsSync(join(dirname(krewRoot), 'krew-root', 'bin', 'kubectl-prod'))).toBe(true)
+    // Completion as the caveats set it up: kubectl_complete-prod linked to krew's kubectl-prod.
+    symlinkSync('kubectl-prod', join(krewRoot, 'bin', 'kubectl_complete-prod'))
+    const completed = await run(join(binDir, 'kubectl'), ['__complete', 'prod', 'why-pending', '-n', ''], {env, timeoutMs: 60_000})
+    expect(completed.code, completed.stderr).toBe(0)
+    expect(completed.stdout).toMatch(/^kube-system$/m)
+    expect(completed.stdout).toMatch(/^:4$/m)
   }, 240_000)
 })
