@@ -132,7 +132,8 @@ export async function drainWith(given: DrainOps, node: string, opts: DrainOption
         if (!poll) {
           poll = (async () => {
             if (!await pause(Math.min(BUDGET_POLL_MS, left))) return true
-            const pdb = await ops.getBudget(namespace, name).catch(() => undefined)
+            // A failure is the drain's, as for any read (an API server that does not come back ends it).
+            const pdb = await ops.getBudget(namespace, name)
             return (pdb?.status?.disruptionsAllowed ?? 0) > 0
           })().finally(() => polls.delete(key))
           polls.set(key, poll)

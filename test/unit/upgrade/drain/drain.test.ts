@@ -110,6 +110,18 @@ describe('drainWith', () => {
     expect(polls).toBe(3 + 3)
   })
 
+  it('a failure to read the budget while waiting on it is the drain\'s failure, not a timeout', async () => {
+    const cluster = fakeCluster([managedPod('web-1')], [budget('web-pdb', {allowed: 0})])
+    cluster.answers.set('web-1', Array(100).fill(blocked))
+    let reads = 0
+    const getBudget = cluster.getBudget
+    cluster.getBudget = async (ns, name) => {
+      if (++reads > 1) throw new ClusterError('unreachable', 'cannot reach the API server https://x (ECONNREFUSED)')
+      return getBudget(ns, name)
+    }
+    await expect(drainWith(cluster, 'node-a', options(jumpingClock()), recorder().emit)).rejects.toThrow(/cannot reach the API server/)
+  })
+
   it('skip leaves the pod and calls the node drained; delete bypasses the PDB with the UID; abort stops, naming the PDB', async () => {
     for (const [decision, status] of [['skip', 'drained'], ['delete', 'drained'], ['abort', 'blocked']] as const) {
       const cluster = fakeCluster([managedPod('web-1'), managedPod('web-2')], [budget('web-pdb', {allowed: 0})])
