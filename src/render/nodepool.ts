@@ -2,7 +2,8 @@
 import type {Style} from './style.js'
 import type {NodePoolList, WalkEvent, WalkSummary} from '../model/reports/nodepool.js'
 
-export function renderNodePoolList(list: NodePoolList, s: Style): string {
+/** The pools as a table; `headers: false` (--no-headers) prints the rows alone, padded to their own widths. */
+export function renderNodePoolList(list: NodePoolList, s: Style, o: {headers?: boolean} = {}): string {
   if (!list.items.length) return 'No nodes.\n'
   const rows = list.items.map(p => [
     p.name,
@@ -13,9 +14,10 @@ export function renderNodePoolList(list: NodePoolList, s: Style): string {
     p.zones.join(', ') || '-',
   ])
   const head = ['POOL', 'NODES', 'READY', 'CORDONED', 'KUBELETS', 'ZONES']
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map(r => r[i]!.length)))
+  const headers = o.headers ?? true
+  const widths = head.map((h, i) => Math.max(headers ? h.length : 0, ...rows.map(r => r[i]!.length)))
   const line = (cells: string[]) => cells.map((c, i) => i === cells.length - 1 ? c : c.padEnd(widths[i]!)).join('  ').trimEnd()
-  return [s.bold(line(head)), ...rows.map(line)].join('\n') + '\n'
+  return [...(headers ? [s.bold(line(head))] : []), ...rows.map(line)].join('\n') + '\n'
 }
 
 /** "2026-03-07T02:03:07.000Z" -> "02:03:07" (UTC, as the JSON's times are). */

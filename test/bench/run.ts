@@ -15,6 +15,9 @@
 //   npm run bench -- drain [--pods-per-node 100] [--runs 5]
 //                                            kubectl prod drain vs kubectl drain of a node under
 //                                            a PDB (drain.ts says what it measures)
+//   npm run bench -- walk [--pool-nodes 20] [--runs 5]
+//                                            nodepool upgrade of a kwok pool, 2 at a time, with a
+//                                            hook: wall time and the walk's own overhead (walk.ts)
 // Nothing here is a timed test: these are figures for the README.
 import {spawnSync} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
@@ -34,6 +37,8 @@ const {positionals, values} = parseArgs({allowPositionals: true, options: {
   objects: {type: 'string'}, kinds: {type: 'string'}, releases: {type: 'string'}, files: {type: 'string'}, keep: {type: 'boolean'},
   // drain (drain.ts)
   'pods-per-node': {type: 'string'},
+  // walk (walk.ts)
+  'pool-nodes': {type: 'string'},
 }})
 const what = positionals[0] ?? 'startup'
 
@@ -194,6 +199,7 @@ else if (what === 'upgrade-live' || what === 'upgrade-files') {
 }
 else if (what === 'startup-sea') await (await import('./startup.ts')).startupBench()
 else if (what === 'drain') await (await import('./drain.ts')).drainBench({time, median, values})
+else if (what === 'walk') await (await import('./walk.ts')).walkBench({time, median, values})
 else if (what === 'scale-up') {
   // The scale cluster, kept up for profiling until Ctrl-C.
   const cluster = await scaleCluster()
@@ -201,4 +207,4 @@ else if (what === 'scale-up') {
   process.on('SIGINT', () => { void cluster.stop().then(() => process.exit(130)) })
   setInterval(() => {}, 1 << 30)
 }
-else { console.error('usage: npm run bench -- startup|startup-sea|cluster|scale|scale-up|upgrade-live|upgrade-files|drain [--nodes N] [--pods N] [--pending N] [--runs N] [--pods-per-node N]'); process.exit(2) }
+else { console.error('usage: npm run bench -- startup|startup-sea|cluster|scale|scale-up|upgrade-live|upgrade-files|drain|walk [--nodes N] [--pods N] [--pending N] [--runs N] [--pods-per-node N] [--pool-nodes N]'); process.exit(2) }

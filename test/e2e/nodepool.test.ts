@@ -19,6 +19,7 @@ const id = ns.slice('nodepool-'.length)
 const walkPool = `walk-${id}`
 const killPool = `kill-${id}`
 const replPool = `repl-${id}`
+const surgePool = `surge-${id}`
 const taints = [{key: 'scenario', value: 'nodepool', effect: 'NoSchedule'}]
 const nodes: string[] = []
 let kubeconfig = ''
@@ -111,13 +112,16 @@ beforeAll(async () => {
   nodes.push(...await createNodePool(info, {name: walkPool, count: 3, taints, kubeletVersion: 'v1.36.4'}))
   nodes.push(...await createNodePool(info, {name: killPool, count: 3, taints, kubeletVersion: 'v1.36.4'}))
   nodes.push(...await createNodePool(info, {name: replPool, count: 2, taints, kubeletVersion: 'v1.36.4'}))
+  nodes.push(...await createNodePool(info, {name: surgePool, count: 2, taints, kubeletVersion: 'v1.36.4'}))
   await client.post(`/apis/apps/v1/namespaces/${ns}/deployments`, deployment('web', walkPool))
   await client.post(`/apis/apps/v1/namespaces/${ns}/deployments`, deployment('shop', killPool))
   await client.post(`/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets`, pdb('web'))
   await client.post(`/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets`, pdb('shop'))
   await client.post(`/apis/apps/v1/namespaces/${ns}/deployments`, deployment('cart', replPool))
   await client.post(`/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets`, pdb('cart'))
-  await waitFor(async () => await readyPods('web') === 3 && await readyPods('shop') === 3 && await readyPods('cart') === 3, 60_000, '3 Ready pods of each Deployment')
+  await client.post(`/apis/apps/v1/namespaces/${ns}/deployments`, deployment('tick', surgePool))
+  await client.post(`/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets`, pdb('tick'))
+  await waitFor(async () => await readyPods('web') === 3 && await readyPods('shop') === 3 && await readyPods('cart') === 3 && await readyPods('tick') === 3, 60_000, '3 Ready pods of each Deployment')
   await waitFor(budgetsObserved, 60_000, 'the PDBs to be observed')
 
   // The hook moves the node's kubelet to the target, with the admin identity (a kubelet reports
@@ -150,9 +154,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await client.del(`/api/v1/namespaces/${ns}`).catch(() => undefined)
   await deleteNodePool(info, nodes)
-  const successors = (await client.get(`/api/v1/nodes?labelSelector=eks.amazonaws.com%2Fnodegroup%3D${replPool}`)).items.map((n: any) => n.metadata.name)
-  await deleteNodePool(info, successors)
-  for (const pool of [walkPool, killPool, replPool]) await client.del(`/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kubectl-prod-walk-${pool}`).catch(() => undefined)
+  for (const pool of [replPool, surgePool]) {
+    const successors = (await client.get(`/api/v1/nodes?labelSelector=eks.amazonaws.com%2Fnodegroup%3D${pool}`)).items.map((n: any) => n.metadata.name)
+    await deleteNodePool(info, successors)
+  }
+  for (const pool of [walkPool, killPool, replPool, surgePool]) await client.del(`/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kubectl-prod-walk-${pool}`).catch(() => undefined)
 })
 
 describe('nodepool list', () => {
@@ -171,6 +177,16 @@ describe('nodepool list', () => {
     expect(text.stdout).toMatch(new RegExp(`^${walkPool}\\s+3\\s+3/3\\s+0\\s+1\\.36 \\(3\\)\\s+zone-a, zone-b, zone-c$`, 'm'))
   })
 
+  it('--no-headers prints the rows alone; with -o json it is one line, exit 2', async () => {
+    const text = await runCli(['nodepool', 'list'])
+    const bare = await runCli(['nodepool', 'list', '--no-headers'])
+    expect(bare.code, bare.stderr).toBe(0)
+    expect(bare.stdout.split('\n').map(l => l.split(/\s{2,}/))).toEqual(text.stdout.split('\n').slice(1).map(l => l.split(/\s{2,}/)))
+    const bad = await runCli(['nodepool', 'list', '--no-headers', '-o', 'json'])
+    expect([bad.code, bad.stdout, bad.stderr.trim().split('\n').length]).toEqual([2, '', 1])
+    expect(bad.stderr).toMatch(/^error: --no-headers applies to the table only, not to -o json/)
+  })
+
   it('groups by --pool-label', async () => {
     const r = await runCli(['nodepool', 'list', '--pool-label', 'topology.kubernetes.io/zone', '-o', 'yaml'])
     expect(r.code, r.stderr).toBe(0)
@@ -186,6 +202,10 @@ describe('nodepool upgrade', () => {
     ['an unknown time zone', upgrade(walkPool, '--hook', 'true', '--yes', '--window', 'Sat 02:00-06:00 Mars/Olympus'), 'unknown time zone "Mars/Olympus"'],
     ['a hook that does not exist', upgrade(walkPool, '--hook', '/nonexistent/upgrade-node.sh', '--yes'), '"/nonexistent/upgrade-node.sh", which is not an executable file'],
     ['--max-unavailable 0', upgrade(walkPool, '--hook', 'true', '--yes', '--max-unavailable', '0'), '--max-unavailable "0" must be a whole number of nodes, 1 or more'],
+    ['--surge without --replace', upgrade(walkPool, '--hook', 'true', '--yes', '--surge', '1'), '--surge needs --replace'],
+    ['--surge 0', upgrade(walkPool, '--replace', '--yes', '--surge', '0'), '--surge "0" must be a whole number of nodes, 1 or more'],
+    ['a negative --surge', upgrade(walkPool, '--replace', '--yes', '--surge=-2'), '--surge "-2" must be a whole number of nodes, 1 or more'],
+    ['no way to upgrade the nodes and no terminal to ask in', upgrade(walkPool, '--yes'), "say how each node is upgraded; give --hook 'CMD' (run for each drained node) or --replace (wait for a new node); or run it at a terminal"],
   ])('refuses %s: one line, exit 2, nothing cordoned', async (_what, args, line) => {
     const r = await walkAs(args)
     expect(r.code, r.stderr).toBe(2)
@@ -341,6 +361,64 @@ describe('nodepool upgrade', () => {
     const now = (await client.get(`/api/v1/nodes?labelSelector=eks.amazonaws.com%2Fnodegroup%3D${replPool}`)).items.map((n: any) => n.metadata.name).sort()
     expect(now).toEqual([...made].sort())
     await waitFor(async () => await readyPods('cart') === 3, 60_000, 'the cart pods to run on the new nodes')
+  })
+
+  it('with --replace --surge 1: cordons the node, drains it only once a new node has joined; resumed, it does not wait again for that node', async () => {
+    const old = poolNodes(surgePool).slice(0, 2)
+    const podsOn = async (node: string) => (await client.get(`/api/v1/namespaces/${ns}/pods?fieldSelector=spec.nodeName%3D${node}`)).items
+      .filter((p: any) => !p.metadata.deletionTimestamp).map((p: any) => p.metadata.uid as string).sort()
+    const before = await podsOn(old[0]!)
+    expect(before.length).toBeGreaterThan(0)
+    // No new node joins: the walk cordons the first node, waits, and evicts nothing. Then it is killed.
+    const first = await startCli(upgrade(surgePool, '--replace', '--surge', '1', '--yes', '-o', 'json', '--lease-duration', '4s'),
+      line => /"type":"hand-over".*"message":"surge: waiting for 1 new node Ready at 1\.37 to join pool /.test(line))
+    const waiting = await getNode(old[0]!)
+    expect(waiting.spec.unschedulable).toBe(true)
+    expect(waiting.metadata.annotations['kubectl-prod.io/walk-step']).toBe('cordoned')
+    expect(await podsOn(old[0]!)).toEqual(before)
+    await first.kill()
+    expect(events(first.stdout()).filter(e => e.type === 'drain' || e.type === 'draining')).toEqual([])
+    const lease = await client.get(`/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kubectl-prod-walk-${surgePool}`)
+    const known = (await Promise.all(old.map(getNode))).map(n => n.metadata.uid).sort().join(',')
+    expect(lease.metadata.annotations['kubectl-prod.io/walk-nodes']).toBe(known)
+
+    // The test plays the cloud: one new node joins now (the surge); each drained node is then deleted
+    // and, while old nodes remain, a new one made in its place, never more than the pool plus one.
+    const made = [...await createNodePool(info, {name: `${surgePool}-new0`, count: 1, taints, kubeletVersion: 'v1.37.0', labels: {'eks.amazonaws.com/nodegroup': surgePool}, wait: false})]
+    const gone: string[] = []
+    let cloud = true
+    const provider = (async () => {
+      while (cloud) {
+        for (const n of (await client.get(`/api/v1/nodes?labelSelector=eks.amazonaws.com%2Fnodegroup%3D${surgePool}`)).items) {
+          if (n.metadata.annotations?.['kubectl-prod.io/walk-step'] !== 'drained') continue
+          await client.del(`/api/v1/nodes/${n.metadata.name}`)
+          gone.push(n.metadata.name)
+          if (gone.length < old.length) made.push(...await createNodePool(info, {name: `${surgePool}-new${made.length}`, count: 1, taints, kubeletVersion: 'v1.37.0', labels: {'eks.amazonaws.com/nodegroup': surgePool}, wait: false}))
+        }
+        await sleep(200)
+      }
+    })()
+    // Once the killed walk's Lease has expired, --resume goes on without waiting for another node.
+    await waitFor(async () => {
+      const l = await client.get(`/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kubectl-prod-walk-${surgePool}`)
+      return Date.parse(l.spec.renewTime) + l.spec.leaseDurationSeconds * 1000 < Date.now()
+    }, 30_000, 'the killed walk\'s Lease to expire', 200)
+    const resumed = await walkAs(upgrade(surgePool, '--replace', '--surge', '1', '--yes', '--resume', '-o', 'json', '--hand-over-timeout', '45s'), 240_000)
+    cloud = false
+    await provider
+    expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0)
+    const es = events(resumed.stdout)
+    const ofFirst = es.filter(e => e.node === old[0])
+    const joined = ofFirst.findIndex(e => e.type === 'hand-over' && e.message.startsWith('surge: 1 new node Ready at 1.37'))
+    expect(ofFirst[joined]?.message).toContain(`(${made[0]}): draining`)
+    expect(joined).toBeLessThan(ofFirst.findIndex(e => e.type === 'draining'))
+    expect(es.filter(e => e.type === 'handed-over').map(e => e.message)).toEqual([`${old[0]} was replaced by ${made[0]}`, `${old[1]} was replaced by ${made[1]}`])
+    // The second node waited for nothing: the first node's replacement had joined by then.
+    expect(made).toHaveLength(2)
+    expect(gone).toEqual(old)
+    const now = (await client.get(`/api/v1/nodes?labelSelector=eks.amazonaws.com%2Fnodegroup%3D${surgePool}`)).items.map((n: any) => n.metadata.name).sort()
+    expect(now).toEqual([...made].sort())
+    await waitFor(async () => await readyPods('tick') === 3, 60_000, 'the tick pods to run on the new nodes')
   })
 
   it('needs every permission its role grants, and no other (the walks above ran as a user bound to exactly that role)', async () => {

@@ -110,16 +110,23 @@ describe('npm run package', () => {
     }
   })
 
-  it('puts in each archive the executable for its platform, with the application in it, kubectl_complete-prod and the LICENSE', () => {
+  it('puts in each archive the executable for its platform, with the application in it, kubectl_complete-prod, the LICENSE and the third-party notices', () => {
     const license = readFileSync(join(root, 'LICENSE'))
     for (const [os, arch] of TARGETS) {
       const file = join(out, archive(os, arch))
       const entries = os === 'windows' ? unzip(file) : untar(file)
       const bin = os === 'windows' ? 'kubectl-prod.exe' : 'kubectl-prod'
       const completer = os === 'windows' ? 'kubectl_complete-prod.cmd' : 'kubectl_complete-prod'
-      expect(entries.map(e => e.name), file).toEqual([bin, completer, 'LICENSE'])
-      const [exe, script, lic] = entries as [Entry, Entry, Entry]
+      expect(entries.map(e => e.name), file).toEqual([bin, completer, 'LICENSE', 'THIRD-PARTY-NOTICES'])
+      const [exe, script, lic, notices] = entries as [Entry, Entry, Entry, Entry]
       expect(lic.data.equals(license)).toBe(true)
+      // Node's licence, then every runtime dependency the executable carries, each with its licence text.
+      const text = notices.data.toString('utf8')
+      expect(text, file).toContain(`Node.js ${nodeVersion}\n\nNode.js is licensed for use as follows`)
+      for (const dep of Object.keys(pkg.dependencies)) expect(text, `${file}: ${dep}`).toMatch(new RegExp(`^${dep.replace(/[/.]/g, '\\$&')}@\\d+\\.\\d+\\.\\d+ \\(`, 'm'))
+      // Only what is bundled: the test runner and the bundler are not (oclif's tsconfig reader pulls in
+      // typescript's version file, so typescript is named, rightly).
+      expect(text).not.toMatch(/^(vitest|esbuild)@/m)
       // The script has the executable answer kubectl's completion requests.
       expect(script.data.toString('utf8'), file).toContain(os === 'windows' ? 'kubectl-prod.exe" __complete %*' : 'exec "$here/kubectl-prod" __complete "$@"')
       if (os !== 'windows') expect([exe.mode, script.mode], file).toEqual([0o755, 0o755])

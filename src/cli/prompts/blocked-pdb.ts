@@ -1,13 +1,14 @@
 // The question asked at a terminal when a PDB keeps refusing a pod's eviction: keep waiting,
 // skip the pod, delete it bypassing its PDB (only after typing its exact name), or abort.
-// Prompts render on stderr; stdout stays the command's output.
+// Prompts render on stderr (or where the walk's progress tree draws them); stdout stays the
+// command's output.
 import {InterruptedError} from '../../model/errors.js'
 import type {BlockedDecision, BlockingBudget, PodKey} from '../../upgrade/drain/types.js'
 import {blockingLine, seconds} from '../../upgrade/drain/drain.js'
 
-export async function askBlocked(pod: PodKey, budget: BlockingBudget, waitedMs: number, signal: AbortSignal): Promise<BlockedDecision> {
+export async function askBlocked(pod: PodKey, budget: BlockingBudget, waitedMs: number, signal: AbortSignal, output: NodeJS.WritableStream = process.stderr): Promise<BlockedDecision> {
   const {select, input} = await import('@inquirer/prompts')
-  const context = {signal, output: process.stderr}
+  const context = {signal, output}
   try {
     for (;;) {
       const decision = await select<BlockedDecision>({

@@ -1,6 +1,8 @@
 // The walk's operations against the cluster: node reads and records (src/kube/journal.ts), the
-// drain engine, the hand-over (a hook, or waiting for a replacement node), and waiting for Ready
-// by watching the node. Also the Lease keeper that renews the pool's lock while the walk runs.
+// drain engine, the hand-over (a hook, waiting for a replacement node, or the operator at the
+// terminal while the pool is watched), surge (waiting for new nodes before a drain), and waiting
+// for Ready by watching the node. Also the Lease keeper that renews the pool's lock while the walk
+// runs.
 import type {Kube} from '../../kube/client.js'
 import {getNode} from '../../kube/cordon.js'
 import {writeWalkRecord, decodeWalkRecord} from '../../kube/journal.js'
@@ -14,16 +16,23 @@ import type {DrainOptions} from '../drain/types.js'
 import {isNodeReadyNow} from './inventory.js'
 import {isAtTarget} from './machine.js'
 import {runHook} from './hook.js'
+import {awaitOperator, type AskOperator} from './operator.js'
+import {freeSuccessor, poolStanding, replacedMessage, takenSuccessors, type PoolStanding} from './surge.js'
 import type {HandOverResult, NodeView, WalkOps} from './types.js'
+import {count} from '../../model/text.js'
 
 export interface KubeWalkOptions {
   pool: string
   /** The label that names the pool, to find replacement nodes. */
   poolLabel: string
   target: string
-  /** The nodes of the pool when the walk began: a replacement is a node not among them. */
-  knownNodes: string[]
+  /** The UIDs of the pool's nodes when the walk began (kept on the Lease): a new node is one not among them. */
+  known: ReadonlySet<string>
+  /** The pool's nodes as this run found them: new nodes already standing in for nodes gone are taken. */
+  poolNodes: Node[]
   hook?: string
+  /** Neither hook nor replacement: ask the operator about each drained node (cli/prompts/hand-over.ts). */
+  operator?: AskOperator
   kubeconfig: string
   replace: boolean
   handOverTimeoutMs: number
@@ -107,13 +116,62 @@ async function watchNodesUntil(kube: Kube, selector: {labelSelector?: string; fi
 }
 
 export function kubeWalkOps(kube: Kube, o: KubeWalkOptions): WalkOps {
-  const claimed = new Set(o.knownNodes)
+  // New nodes that already stand in for nodes gone (a resumed walk) are not anyone's replacement again.
+  const taken = takenSuccessors(o.known, o.poolNodes, o.target)
+  const pool = {labelSelector: `${o.poolLabel}=${o.pool}`}
+  const nameOf = (n: Node) => n.metadata.name ?? ''
   const readyAtTarget = (n: Node | undefined) => !!n && isNodeReadyNow(n) && isAtTarget(n.status?.nodeInfo?.kubeletVersion, o.target)
+  /** The node handed over is still in the pool: the same object (a new machine under the same name is not it). */
+  const stillThere = (nodes: Map<string, Node>, name: string, uid: string | undefined) => !!uid && nodes.get(name)?.metadata.uid === uid
   const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`
   // How long a read or a record may wait for an API server that does not answer: as long as a drain may take.
   const patience = o.drain.timeoutMs > 0 ? o.drain.timeoutMs : 30 * 60_000
+  const fetchNode = (name: string) => untilAnswered(() => getNode(kube, name, o.signal), patience, o.clock, o.signal)
+  const read = async (name: string) => nodeView(name, await fetchNode(name))
+  const take = (n: Node): string => { taken.add(n.metadata.uid ?? ''); return nameOf(n) }
+
+  /** The old node leaves the pool, a new one joins Ready at the target: it is taken as the successor. */
+  const replacement = async (name: string, emit: (message: string) => void): Promise<HandOverResult> => {
+    emit(`waiting for ${name} to be deleted and a new node to join pool ${o.pool}`)
+    const uid = (await fetchNode(name))?.metadata.uid
+    let successor: Node | undefined
+    const found = await watchNodesUntil(kube, pool, nodes => {
+      if (stillThere(nodes, name, uid)) return false
+      successor = freeSuccessor(o.known, taken, nodes.values(), o.target)
+      return !!successor
+    }, o.handOverTimeoutMs, o.signal)
+    if (!found || !successor) return {ok: false, message: `no replacement of ${name} joined pool ${o.pool} Ready within ${minutes(o.handOverTimeoutMs)}`}
+    return {ok: true, node: take(successor), message: replacedMessage(name, nameOf(successor))}
+  }
+
+  /** The operator upgrades or replaces the node; the pool is watched meanwhile, and a node Ready at the target settles it without an answer. */
+  const operatorHandOver = async (name: string, ask: AskOperator, emit: (message: string) => void): Promise<HandOverResult> => {
+    emit(`over to you: upgrade ${name} to ${o.target} (or replace it), then answer; the walk goes on by itself once ${name}, or a new node in its place, is Ready at ${o.target}`)
+    const uid = (await fetchNode(name))?.metadata.uid
+    let seen: Node | undefined
+    const outcome = await awaitOperator(signal => ask(name, signal), async signal => {
+      const found = await watchNodesUntil(kube, pool, nodes => {
+        const self = nodes.get(name)
+        if (self && readyAtTarget(self)) { seen = self; return true }
+        if (stillThere(nodes, name, uid)) return false
+        seen = freeSuccessor(o.known, taken, nodes.values(), o.target)
+        return !!seen
+      }, o.handOverTimeoutMs, o.signal ? AbortSignal.any([o.signal, signal]) : signal)
+      return found && seen ? nameOf(seen) : undefined
+    })
+    if (outcome.by === 'seen') {
+      if (outcome.node === name) return {ok: true, node: name, message: `${name} is Ready at ${seen?.status?.nodeInfo?.kubeletVersion ?? o.target}: going on without an answer`}
+      return {ok: true, node: take(seen!), message: replacedMessage(name, outcome.node)}
+    }
+    if (outcome.answer === 'skip') return {ok: false, decision: 'skip', message: 'skipped by the operator'}
+    if (outcome.answer === 'abort') return {ok: false, decision: 'abort', message: 'the operator stopped the walk'}
+    // Done: the node itself is waited for (Ready at the target), or, when it is gone, its replacement.
+    if ((await read(name)).exists) return {ok: true, node: name, message: 'the operator says it is done'}
+    return replacement(name, emit)
+  }
+
   return {
-    read: async name => nodeView(name, await untilAnswered(() => getNode(kube, name, o.signal), patience, o.clock, o.signal)),
+    read,
     write: async (name, record, unschedulable) => { await untilAnswered(() => writeWalkRecord(kube, name, record, unschedulable === undefined ? {} : {unschedulable}), patience, o.clock, o.signal) },
     drain: (name, emit) => drainNode(kube, name, {...o.drain, clock: o.clock, ...(o.signal ? {signal: o.signal} : {})}, emit),
     handOver: async (name, emit): Promise<HandOverResult> => {
@@ -124,17 +182,9 @@ export function kubeWalkOps(kube: Kube, o: KubeWalkOptions): WalkOps {
         if (run.exitCode !== 0) return {ok: false, message: `the hook ${run.signal ? `was killed by ${run.signal}` : `exited ${run.exitCode}`}`}
         if (!o.replace) return {ok: true, node: name, message: 'the hook exited 0'}
       }
-      // Replacement: the old node goes, a new one joins the pool Ready.
-      emit(`waiting for ${name} to be deleted and a new node to join pool ${o.pool}`)
-      let successor: string | undefined
-      const found = await watchNodesUntil(kube, {labelSelector: `${o.poolLabel}=${o.pool}`}, nodes => {
-        if (nodes.has(name)) return false
-        successor = [...nodes.values()].find(n => !claimed.has(n.metadata.name ?? '') && isNodeReadyNow(n))?.metadata.name
-        return !!successor
-      }, o.handOverTimeoutMs, o.signal)
-      if (!found || !successor) return {ok: false, message: `no replacement of ${name} joined pool ${o.pool} Ready within ${minutes(o.handOverTimeoutMs)}`}
-      claimed.add(successor)
-      return {ok: true, node: successor, message: `${name} was replaced by ${successor}`}
+      if (o.replace) return replacement(name, emit)
+      if (o.operator) return operatorHandOver(name, o.operator, emit)
+      return {ok: false, message: 'no way to hand the node over was given (--hook, --replace, or a terminal to ask in)'}
     },
     waitReady: async (name, timeoutMs) => {
       let last: Node | undefined
@@ -143,6 +193,21 @@ export function kubeWalkOps(kube: Kube, o: KubeWalkOptions): WalkOps {
       return ok
         ? {ok: true, message: `Ready at ${version}`}
         : {ok: false, message: `${name} was not Ready at ${o.target} within ${minutes(timeoutMs)} (${last ? `${isNodeReadyNow(last) ? 'Ready' : 'not Ready'}, kubelet ${version}` : 'gone'})`}
+    },
+    waitSurge: async (wanted, emit) => {
+      let standing: PoolStanding | undefined
+      let said: number | undefined
+      const ok = await watchNodesUntil(kube, pool, nodes => {
+        standing = poolStanding(o.known, nodes.values(), o.target)
+        const spare = Math.max(0, standing.spare)
+        if (spare < wanted && said !== undefined && spare !== said) emit(`surge: ${spare} of ${wanted} new nodes so far`)
+        said = spare
+        return standing.spare >= wanted
+      }, o.handOverTimeoutMs, o.signal)
+      const spareNames = standing ? standing.joined.slice(Math.max(0, standing.gone)).map(nameOf) : []
+      return ok
+        ? {ok: true, message: `surge: ${count(spareNames.length, 'new node')} Ready at ${o.target} in pool ${o.pool} (${spareNames.join(', ')}): draining`}
+        : {ok: false, message: `fewer than ${count(wanted, 'new node')} Ready at ${o.target} joined pool ${o.pool} within ${minutes(o.handOverTimeoutMs)} (${spareNames.length} beyond the nodes already replaced)`}
     },
   }
 }

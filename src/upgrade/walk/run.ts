@@ -4,8 +4,11 @@
 // when it cannot, no further node is started, the nodes under way finish, and the outcome says
 // what remains and when the window opens next. A node that fails (a drain that does not finish,
 // a hook that exits non-zero, a node that does not come back Ready) stops the walk the same way,
-// with that node left cordoned and its record saying why. Nothing here writes to a terminal: it
-// emits events.
+// with that node left cordoned and its record saying why; so does an operator who aborts. A node
+// the operator skips stays drained and cordoned, and the walk goes on without it. With surge, a
+// cordoned node is drained only once enough new nodes have joined (surge.ts); the wait is not
+// recorded: it is read again from the pool, so a resumed walk does not wait twice. Nothing here
+// writes to a terminal: it emits events.
 import type {DrainEvent} from '../drain/types.js'
 import type {WalkEvent, WalkEventType} from '../../model/reports/nodepool.js'
 import type {NodeWalkRecord} from '../../kube/journal.js'
@@ -47,6 +50,7 @@ export async function runWalk(o: WalkOptions, ops: WalkOps): Promise<WalkOutcome
 
   let next = 0
   let stop: {status: 'stopped' | 'failed'; message: string; nextWindow?: Date} | undefined
+  const skipped: string[] = []
   const worker = async () => {
     while (!stop && next < queue.length) {
       const node = queue[next]!
@@ -60,13 +64,18 @@ export async function runWalk(o: WalkOptions, ops: WalkOps): Promise<WalkOutcome
         }
       }
       next++
-      const failure = await walkNode(o, ops, node, views.get(node.name)!.record, history, say)
-      if (failure) stop ??= {status: 'failed', message: `${node.name}: ${failure}`}
+      const end = await walkNode(o, ops, node, views.get(node.name)!.record, history, say)
+      if (end.kind === 'failed') stop ??= {status: 'failed', message: `${node.name}: ${end.why}`}
+      else if (end.kind === 'aborted') stop ??= {status: 'stopped', message: `${node.name}: ${end.why}`}
+      else if (end.kind === 'skipped') skipped.push(node.name)
       else done.push(node.name)
     }
   }
   await Promise.all(Array.from({length: Math.max(1, Math.min(o.maxUnavailable, queue.length))}, worker))
   const remaining = queue.map(n => n.name).filter(n => !done.includes(n))
+  if (!stop && skipped.length) {
+    stop = {status: 'stopped', message: `skipped by the operator: ${skipped.join(', ')} (drained and left cordoned; --resume asks again)`}
+  }
   if (stop) {
     const tail = remaining.length ? `; remaining: ${remaining.join(', ')}` : ''
     const when = stop.nextWindow ? `; the window opens next at ${stop.nextWindow.toISOString()}` : ''
@@ -79,15 +88,21 @@ export async function runWalk(o: WalkOptions, ops: WalkOps): Promise<WalkOutcome
 
 type Say = (type: WalkEventType, message: string, extra?: Partial<WalkEvent>) => void
 
-/** Moves one node to the end; returns why it stopped, or undefined when it is done. */
-async function walkNode(o: WalkOptions, ops: WalkOps, node: WalkNode, start: NodeWalkRecord | undefined, history: WalkHistory, say: Say): Promise<string | undefined> {
+/** How one node's walk ended: done, or stopped there (failed, skipped or aborted by the operator) and why. */
+type NodeEnd = {kind: 'done'} | {kind: 'failed' | 'skipped' | 'aborted'; why: string}
+
+/** Moves one node to the end, or as far as it goes. */
+async function walkNode(o: WalkOptions, ops: WalkOps, node: WalkNode, start: NodeWalkRecord | undefined, history: WalkHistory, say: Say): Promise<NodeEnd> {
   const name = node.name
   let record = start?.walk === o.walkId ? start : undefined
   const now = () => o.clock.now()
-  const fail = async (why: string) => {
+  const stopAt = async (why: string, kind: 'failed' | 'skipped' | 'aborted' = 'failed'): Promise<NodeEnd> => {
     if (record) { record = failedRecord(record, why, now()); await ops.write(name, record) }
-    return why
+    return {kind, why}
   }
+  const fail = (why: string) => stopAt(why)
+  // Time spent waiting for surge nodes counts as hand-over time in the estimates.
+  let surgeMs = 0
   for (;;) {
     const action = nextWalkAction(record, o.walkId)
     switch (action) {
@@ -100,6 +115,15 @@ async function walkNode(o: WalkOptions, ops: WalkOps, node: WalkNode, start: Nod
         break
       }
       case 'drain': {
+        if (o.surge && record!.step === 'cordoned') {
+          // Drained only once the pool has room beyond it: counted from the pool, not recorded, so a resumed walk does not wait twice.
+          say('hand-over', `surge: waiting for ${count(o.surge, 'new node')} Ready at ${o.target} to join pool ${o.pool} before draining`, {node: name})
+          const t0 = now().getTime()
+          const joined = await ops.waitSurge(o.surge, message => say('hand-over', message, {node: name}))
+          if (!joined.ok) return fail(joined.message)
+          surgeMs += now().getTime() - t0
+          say('hand-over', joined.message, {node: name})
+        }
         record = advanceRecord(record!, 'draining', now())
         await ops.write(name, record)
         // Its pods are counted by the drain's own list (the walk's inventory is older: earlier nodes' pods may have moved here since).
@@ -116,15 +140,22 @@ async function walkNode(o: WalkOptions, ops: WalkOps, node: WalkNode, start: Nod
         break
       }
       case 'hand-over': {
-        say('hand-over', o.replace ? 'waiting for the node to be replaced' : 'handing over', {node: name})
+        say('hand-over', o.replace ? 'waiting for the node to be replaced' : o.operator ? 'handing over to the operator' : 'handing over', {node: name})
         const t0 = now().getTime()
         const result = await ops.handOver(name, message => say('hand-over', message, {node: name}))
-        if (!result.ok) return fail(result.message)
-        history.handOverMs.push(now().getTime() - t0)
+        if (!result.ok) {
+          if (result.decision === 'skip') {
+            say('node-skipped', `${result.message}: drained and left cordoned (--resume asks again)`, {node: name})
+            return stopAt(result.message, 'skipped')
+          }
+          return stopAt(result.message, result.decision === 'abort' ? 'aborted' : 'failed')
+        }
+        history.handOverMs.push(now().getTime() - t0 + surgeMs)
         say('handed-over', result.message, {node: name})
-        if (o.replace) {
+        if (result.node !== name) {
           // The node is gone, and its record with it: its successor carries the walk on.
-          return waitReplacement(o, ops, result.node, history, say)
+          const why = await waitReplacement(o, ops, name, result.node, history, say)
+          return why ? {kind: 'failed', why} : {kind: 'done'}
         }
         record = advanceRecord(record!, 'handed-over', now())
         await ops.write(name, record)
@@ -143,17 +174,17 @@ async function walkNode(o: WalkOptions, ops: WalkOps, node: WalkNode, start: Nod
         await ops.write(name, record, uncordon ? false : undefined)
         say(uncordon ? 'uncordoned' : 'left-cordoned', uncordon ? 'uncordoned' : 'left cordoned: it was cordoned before the walk', {node: name})
         say('node-done', `done: Ready at ${o.target}`, {node: name})
-        return undefined
+        return {kind: 'done'}
       }
       case 'none':
-        return undefined
+        return {kind: 'done'}
     }
   }
 }
 
-async function waitReplacement(o: WalkOptions, ops: WalkOps, successor: string, history: WalkHistory, say: Say): Promise<string | undefined> {
+async function waitReplacement(o: WalkOptions, ops: WalkOps, old: string, successor: string, history: WalkHistory, say: Say): Promise<string | undefined> {
   const why = await waitReadyAndSoak(o, ops, successor, history, say)
-  if (!why) say('node-done', `done: replaced by ${successor}, Ready at ${o.target}`, {node: successor})
+  if (!why) say('node-done', `done: in place of ${old}, Ready at ${o.target}`, {node: successor})
   return why
 }
 
@@ -193,7 +224,8 @@ function simulate(o: WalkOptions, queue: WalkNode[], views: Map<string, {unsched
       }
     }
     const pre = views.get(node.name)?.unschedulable && action === 'cordon'
-    const steps = action === 'cordon' ? 'cordon, drain' : `resume at ${action}`
+    const surge = o.surge && (action === 'cordon' || views.get(node.name)?.record?.step === 'cordoned') ? `, wait for ${count(o.surge, 'new node')} at ${o.target}` : ''
+    const steps = action === 'cordon' ? `cordon${surge}, drain` : `resume at ${action}${surge}`
     say('node-started', `would ${steps} (${count(node.podGraceSeconds.length, 'pod')}, about ${minutes(estimate.drainMs)}), hand over, wait for Ready at ${o.target}${o.soakMs ? `, soak ${minutes(o.soakMs)}` : ''}${pre ? ', and leave it cordoned (it was before)' : ', uncordon'}: about ${minutes(estimate.totalMs)} from ${startAt.toISOString()}`, {node: node.name})
     lanes[lane] = startAt.getTime() + estimate.totalMs
     fit.push(node.name)

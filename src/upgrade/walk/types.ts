@@ -28,7 +28,12 @@ export interface NodeView {
   record?: NodeWalkRecord
 }
 
-export type HandOverResult = {ok: true; node: string; message: string} | {ok: false; message: string}
+/**
+ * How a hand-over ended. `node` is the node to wait for: the node itself, or the node that took
+ * its place (which ends the old node's walk). `decision`: the operator skipped this node (the
+ * walk goes on without it) or stopped the walk.
+ */
+export type HandOverResult = {ok: true; node: string; message: string} | {ok: false; message: string; decision?: 'skip' | 'abort'}
 
 export interface WalkOps {
   read(node: string): Promise<NodeView>
@@ -39,6 +44,8 @@ export interface WalkOps {
   handOver(node: string, emit: (message: string) => void): Promise<HandOverResult>
   /** Until the node is Ready at the target version, or the timeout; false with why. */
   waitReady(node: string, timeoutMs: number): Promise<{ok: boolean; message: string}>
+  /** Until `count` new nodes Ready at the target stand in the pool beyond the successors of the nodes gone (surge.ts), or the hand-over timeout. */
+  waitSurge(count: number, emit: (message: string) => void): Promise<{ok: boolean; message: string}>
 }
 
 export interface WalkOptions {
@@ -54,6 +61,10 @@ export interface WalkOptions {
   readyTimeoutMs: number
   /** The replacement mode: the node itself goes away (its state with it). */
   replace: boolean
+  /** With replace: new nodes that must have joined before a cordoned node is drained (0: none). */
+  surge?: number
+  /** No hook, no replacement: the operator at the terminal upgrades or replaces each drained node. */
+  operator?: boolean
   dryRun: boolean
   clock: Clock
   signal?: AbortSignal
@@ -64,6 +75,7 @@ export interface WalkOutcome {
   status: 'done' | 'stopped' | 'failed' | 'dry-run'
   message: string
   done: string[]
+  /** Not done: not started, stopped at, or skipped by the operator. */
   remaining: string[]
   nextWindow?: Date
 }

@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest'
 import {renderNodePoolList, renderWalkEventLine, renderWalkSummary} from '../../../src/render/nodepool.ts'
 import {makeStyle} from '../../../src/render/style.ts'
 import type {NodePoolList} from '../../../src/model/reports/nodepool.ts'
+import {expectGolden} from './golden.ts'
 
 const plain = makeStyle(false)
 
@@ -18,6 +19,19 @@ describe('renderNodePoolList', () => {
       '',
     ].join('\n'))
     expect(renderNodePoolList({...list, items: []}, plain)).toBe('No nodes.\n')
+  })
+
+  it('golden files: with the header, and --no-headers (the rows padded to their own widths)', () => {
+    const list: NodePoolList = {apiVersion: 'kubectl-prod/v1', kind: 'NodePoolList', items: [
+      {name: 'general', label: 'eks.amazonaws.com/nodegroup', nodes: 12, ready: 12, cordoned: 0, kubelets: [{version: '1.36', nodes: Array.from({length: 12}, (_, i) => `g-${i}`)}], zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c']},
+      {name: 'gpu', label: 'eks.amazonaws.com/nodegroup', nodes: 2, ready: 1, cordoned: 1, kubelets: [{version: '1.35', nodes: ['p-0']}, {version: '1.36', nodes: ['p-1']}], zones: ['eu-west-1a']},
+    ]}
+    const withHeaders = renderNodePoolList(list, plain)
+    const bare = renderNodePoolList(list, plain, {headers: false})
+    expectGolden('nodepool/list', withHeaders)
+    expectGolden('nodepool/list.no-headers', bare)
+    expect(bare.split('\n').map(l => l.split(/\s{2,}/))).toEqual(withHeaders.split('\n').slice(1).map(l => l.split(/\s{2,}/)))
+    expect(bare.startsWith('general  12')).toBe(true)
   })
 })
 

@@ -4,6 +4,8 @@ import type {Clock} from '../../../../src/model/clock.ts'
 import type {NodeWalkRecord} from '../../../../src/kube/journal.ts'
 import type {DrainResult} from '../../../../src/upgrade/drain/types.ts'
 import type {WalkEvent} from '../../../../src/model/reports/nodepool.ts'
+import type {Node} from '../../../../src/model/k8s.ts'
+import {freeSuccessor, poolStanding, replacedMessage, takenSuccessors} from '../../../../src/upgrade/walk/surge.ts'
 import type {HandOverResult, NodeView, WalkNode, WalkOps, WalkOptions} from '../../../../src/upgrade/walk/types.ts'
 
 export class FakeClock implements Clock {
@@ -20,6 +22,9 @@ export interface FakeNode {
   version: string
   record?: NodeWalkRecord
   exists: boolean
+  uid: string
+  /** Order of creation (the pool's nodes come first). */
+  created: number
 }
 
 export class Crash extends Error {}
@@ -41,13 +46,54 @@ export class FakePool {
   cordonedAtOnce = 0
   maxCordonedAtOnce = 0
   successors = new Map<string, string>()
+  /** The replacement mode: a handed-over node is deleted by the "cloud", which adds a new node unless a free one stands ready. */
+  replacing = false
+  /** With replacing: the cloud makes a new node when it deletes one and no free new node stands ready (false: only the test adds nodes). */
+  joinOnDelete = true
+  /** A provider that surges: new nodes join when the walk waits for them (after a moment, so nodes walked at once all wait). */
+  surging = true
+  /** New nodes the "cloud" made, in order. */
+  joined: string[] = []
+  /** Each time waitSurge found too few new nodes and had to wait. */
+  surgeWaits = 0
+  /** Lanes inside waitSurge now. */
+  private inSurge = 0
+  /** Events of the pool in order: cordon, join, drain (to see what happened before what). */
+  log: string[] = []
+  /** The UIDs of the pool when the walk began (kept on the Lease in the real walk: it outlives a crash). */
+  known: Set<string>
 
   clock: FakeClock
   target: string
+  private made = 0
   constructor(clock: FakeClock, names: string[], target = '1.37') {
     this.clock = clock
     this.target = target
-    for (const n of names) this.nodes.set(n, {unschedulable: false, ready: true, version: 'v1.36.4', exists: true})
+    for (const n of names) this.add(n, 'v1.36.4')
+    this.known = new Set([...this.nodes.values()].map(n => n.uid))
+  }
+
+  add(name: string, version: string): FakeNode {
+    const n: FakeNode = {unschedulable: false, ready: true, version, exists: true, uid: `uid-${name}-${this.made}`, created: this.made++}
+    this.nodes.set(name, n)
+    return n
+  }
+
+  /** The "cloud" adds a new node at the target to the pool. */
+  join(name = `new-${this.joined.length}`): string {
+    this.add(name, `v${this.target}.0`)
+    this.joined.push(name)
+    this.log.push(`join ${name}`)
+    return name
+  }
+
+  /** The pool as the API server would list it. */
+  asNodes(): Node[] {
+    return [...this.nodes.entries()].filter(([, n]) => n.exists).map(([name, n]) => ({
+      metadata: {name, uid: n.uid, creationTimestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, n.created)).toISOString()},
+      spec: {unschedulable: n.unschedulable},
+      status: {conditions: [{type: 'Ready', status: n.ready ? 'True' : 'False'}], nodeInfo: {kubeletVersion: n.version}},
+    }))
   }
 
   private tick(): void {
@@ -62,6 +108,8 @@ export class FakePool {
   }
 
   ops(): WalkOps {
+    // As kubeWalkOps starts: new nodes that already stand in for nodes gone are taken.
+    const taken = takenSuccessors(this.known, this.asNodes(), this.target)
     return {
       read: async name => {
         this.tick()
@@ -76,7 +124,7 @@ export class FakePool {
         const n = this.node(name)
         n.record = {...record}
         this.writes++
-        if (unschedulable === true && !n.unschedulable) { n.unschedulable = true; this.cordonedAtOnce++ }
+        if (unschedulable === true && !n.unschedulable) { n.unschedulable = true; this.cordonedAtOnce++; this.log.push(`cordon ${name}`) }
         if (unschedulable === false && n.unschedulable) { n.unschedulable = false; this.uncordoned.push(name); this.cordonedAtOnce-- }
         this.maxCordonedAtOnce = Math.max(this.maxCordonedAtOnce, this.cordonedAtOnce)
       },
@@ -85,6 +133,7 @@ export class FakePool {
         const step = this.node(name).record?.step
         if (step && !['cordoned', 'draining'].includes(step)) this.drainedTwice.push(name)
         this.drains.push(name)
+        this.log.push(`drain ${name}`)
         // As the real drain does on a node the walk cordoned.
         emit({time: this.clock.now().toISOString(), type: 'already-cordoned', node: name, message: `node ${name} was already cordoned`})
         emit({time: this.clock.now().toISOString(), type: 'evicted', node: name, pod: 'shop/web-1', message: 'evicted shop/web-1'})
@@ -100,11 +149,17 @@ export class FakePool {
         const exit = this.hookExit.get(name) ?? 0
         emit(`hook output for ${name}`)
         if (exit !== 0) return {ok: false, message: `the hook exited ${exit}`}
-        const successor = this.successors.get(name)
-        if (successor) {
-          this.node(name).exists = false
-          this.nodes.set(successor, {unschedulable: false, ready: true, version: `v${this.target}.0`, exists: true})
-          return {ok: true, node: successor, message: `replaced by ${successor}`}
+        if (this.replacing || this.successors.has(name)) {
+          // The cloud deletes the node; a free new node takes its place, or the cloud makes one.
+          const old = this.node(name)
+          old.exists = false
+          if (old.unschedulable) this.cordonedAtOnce--
+          let free = freeSuccessor(this.known, taken, this.asNodes(), this.target)
+          if (!free && !this.joinOnDelete) return {ok: false, message: `no replacement of ${name} joined`}
+          if (!free) { this.join(this.successors.get(name)); free = freeSuccessor(this.known, taken, this.asNodes(), this.target) }
+          taken.add(free!.metadata.uid!)
+          const successor = free!.metadata.name!
+          return {ok: true, node: successor, message: replacedMessage(name, successor)}
         }
         this.node(name).version = `v${this.target}.1`
         return {ok: true, node: name, message: 'the hook exited 0'}
@@ -113,6 +168,24 @@ export class FakePool {
         this.tick()
         const n = this.node(name)
         return n.ready && n.version.startsWith(`v${this.target}`) ? {ok: true, message: 'Ready'} : {ok: false, message: `${name} did not become Ready at ${this.target}`}
+      },
+      waitSurge: async (count, emit) => {
+        this.tick()
+        if (poolStanding(this.known, this.asNodes(), this.target).spare < count) {
+          this.surgeWaits++
+          if (!this.surging) return {ok: false, message: `fewer than ${count} new nodes joined`}
+          // The provider answers once every node the walk cordoned and has not drained yet waits for
+          // room (the nodes walked at once), or after a bounded number of turns (a node cordoned
+          // before the walk waits for nothing): the order of the lanes then does not decide how
+          // many nodes join.
+          this.inSurge++
+          const cordonedUndrained = () => [...this.nodes.entries()].filter(([n, v]) => v.exists && v.unschedulable && !this.drains.includes(n)).length
+          for (let turn = 0; turn < 1000 && this.inSurge < cordonedUndrained(); turn++) await new Promise(r => setImmediate(r))
+          this.inSurge--
+          while (poolStanding(this.known, this.asNodes(), this.target).spare < count) this.join()
+          emit('the new nodes joined')
+        }
+        return {ok: true, message: `surge: ${count} new nodes Ready`}
       },
     }
   }
