@@ -3,7 +3,7 @@
 // into steps. Reading happens here and in src/kube; everything after it is pure.
 import type {RemovalTable} from '../deprecations/table.js'
 import {upgradePath} from '../deprecations/path.js'
-import {classifyUses} from '../deprecations/match.js'
+import {classifyUses, rowFilter} from '../deprecations/match.js'
 import {mergeFindings} from '../deprecations/merge.js'
 import {fileUses} from '../deprecations/sources/files.js'
 import {liveUses} from '../deprecations/sources/live.js'
@@ -29,18 +29,23 @@ export interface PlanSources {
   /** The live cluster, when it was read. */
   snapshot?: UpgradeSnapshot
   poolLabel?: string
+  /** Nodes a pool upgrade takes down at once (--max-unavailable): the capacity check needs room for that many nodes' pods. */
+  maxUnavailable?: number
   userRows: number
 }
 
 export function buildUpgradePlan(src: PlanSources): UpgradePlan {
   const {path, warnings} = upgradePath({current: src.current, target: src.target, coversThrough: src.table.coversThrough})
   const uses: ApiUse[] = []
-  if (src.manifests) uses.push(...fileUses(src.manifests))
+  if (src.manifests) for (const u of fileUses(src.manifests)) uses.push(u)
   const snap = src.snapshot
   const skipped = (src.manifests?.skipped ?? []).map(s => ({path: s.path, line: s.line, reason: s.reason}))
   let findings: UpgradeFinding[] = []
   if (snap) {
-    uses.push(...liveUses(snap.apiObjects), ...helmUses(snap.helmReleases, {skipped}))
+    // Sightings of kinds the table has no row for make no finding: not made at all (there are
+    // as many as the cluster has objects).
+    for (const u of liveUses(snap.apiObjects, {wanted: rowFilter(src.table)})) uses.push(u)
+    for (const u of helmUses(snap.helmReleases, {skipped})) uses.push(u)
     if (snap.deprecatedRequests) uses.push(...metricUses(snap.deprecatedRequests))
   }
   findings.push(...classifyUses(src.table, path, uses))
@@ -48,7 +53,7 @@ export function buildUpgradePlan(src: PlanSources): UpgradePlan {
     findings.push(...crdFindings(snap.crds, path))
     findings.push(...otherFindings(loadOtherTable(), path, snap))
     const pools = groupPools(snap.nodes, src.poolLabel)
-    findings.push(...skewFindings(pools, path), ...drainBlockers(snap, pools), ...poolCapacity(snap, pools))
+    findings.push(...skewFindings(pools, path), ...drainBlockers(snap, pools), ...poolCapacity(snap, pools, {maxUnavailable: src.maxUnavailable}))
   }
   findings = orderFindings(mergeFindings(findings))
   return {

@@ -27,6 +27,7 @@ Exit codes: 0 the path is clear, 1 something blocks the target (or warns, with -
     table: Flags.string({description: 'A YAML file of extra removal rows (CRDs, add-ons) to add to the built-in table.'}),
     'fail-on': Flags.string({description: 'Exit 1 on blockers only, or on warnings too.', options: ['blocker', 'warning'], default: 'blocker'}),
     'pool-label': Flags.string({description: 'The node label that names node pools (default: the EKS, GKE, AKS and Karpenter labels).'}),
+    'max-unavailable': Flags.string({description: 'Nodes each pool upgrade takes down at once (as nodepool upgrade --max-unavailable): the capacity check asks for room for that many nodes\' pods.', default: '1'}),
     details: Flags.boolean({description: 'List every finding in text output (otherwise the first 25 of each severity).'}),
     output: Flags.string({char: 'o', helpGroup: 'OUTPUT', description: 'Output format.', options: [...FORMATS], default: 'text'}),
   }
@@ -44,7 +45,10 @@ Exit codes: 0 the path is clear, 1 something blocks the target (or warns, with -
     if (flags.current !== undefined || flags.target !== undefined || !readLive) {
       upgradePath({current: flags.current ?? null, target: flags.target, coversThrough: table.coversThrough})
     }
-    const manifests = files.length ? await (await import('../sources/manifests.js')).readManifests(files) : undefined
+    const maxUnavailable = /^\d+$/.test(flags['max-unavailable']) ? Number(flags['max-unavailable']) : NaN
+    if (!(maxUnavailable >= 1)) throw new InputError(`--max-unavailable "${flags['max-unavailable']}" must be a whole number of nodes, 1 or more`, 'write it like --max-unavailable 1')
+    // Only apiVersion, kind, name and namespace of each object are read (src/deprecations/sources/manifest-files.ts).
+    const manifests = files.length ? await (await import('../deprecations/sources/manifest-files.js')).readManifestHeads(files) : undefined
     if (flags['pool-label'] !== undefined && !/^([a-z0-9.-]+\/)?[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(flags['pool-label'])) {
       throw new InputError(`--pool-label "${flags['pool-label']}" is not a label key`, 'write it like eks.amazonaws.com/nodegroup or pool')
     }
@@ -64,7 +68,7 @@ Exit codes: 0 the path is clear, 1 something blocks the target (or warns, with -
     const {buildUpgradePlan} = await import('../cli/upgrade-plan.js')
     const plan = buildUpgradePlan({
       table, current: flags.current ?? snapshot?.serverVersion ?? null, target: flags.target, manifests, snapshot,
-      poolLabel: flags['pool-label'], userRows: table.rows.length - builtinRows,
+      poolLabel: flags['pool-label'], maxUnavailable, userRows: table.rows.length - builtinRows,
     })
 
     const format = flags.output as (typeof FORMATS)[number]

@@ -22,6 +22,24 @@ function splitApiVersion(apiVersion: string): {group: string, version: string} {
 const groupVersionOf = (r: {group: string, version: string}) => r.group ? `${r.group}/${r.version}` : r.version
 const atOrBefore = (a: string, b: string) => compareVersions(a, b) <= 0
 
+/** Whether the table has a row for objects of this apiVersion and kind (a sighting without one makes no finding). */
+export function hasRowFor(table: RemovalTable, apiVersion: string, kind: string | undefined): boolean {
+  return kind !== undefined && kind !== '' && findRow(table, {...splitApiVersion(apiVersion), kind}) !== undefined
+}
+
+/** hasRowFor for many sightings: each apiVersion and kind looked up once. */
+export function rowFilter(table: RemovalTable): (apiVersion: string, kind: string | undefined) => boolean {
+  const seen = new Map<string, Map<string, boolean>>()
+  return (apiVersion, kind) => {
+    if (!kind) return false
+    let kinds = seen.get(apiVersion)
+    if (!kinds) seen.set(apiVersion, kinds = new Map())
+    let has = kinds.get(kind)
+    if (has === undefined) kinds.set(kind, has = hasRowFor(table, apiVersion, kind))
+    return has
+  }
+}
+
 function rowForUse(table: RemovalTable, use: ApiUse): RemovalRow | undefined {
   const gv = splitApiVersion(use.apiVersion)
   if (use.kind) return findRow(table, {...gv, kind: use.kind})
@@ -61,18 +79,17 @@ function subjectOf(use: ApiUse, row: RemovalRow): string {
 
 const isOffByDefault = (r: RemovalRow) => r.stage === 'alpha' || (r.stage === 'beta' && compareVersions(r.introduced, '1.24') >= 0)
 
-/** The finding for one sighting, or undefined when the table has no row for it or nothing applies on this path. */
-export function classifyUse(table: RemovalTable, path: UpgradePath, use: ApiUse): UpgradeFinding | undefined {
-  const row = rowForUse(table, use)
-  if (!row) return undefined
+/** What a row means on a path, whoever uses it: the finding's fields but the object, the source and the subject. */
+interface Verdict {
+  /** check, severity and the fields each check carries, in the order findings write them. */
+  fields: Pick<UpgradeFinding, 'check' | 'severity'> & Partial<UpgradeFinding>
+  /** The message after "subject: ". */
+  says: string
+  fix: string
+}
+
+function verdictFor(table: RemovalTable, path: UpgradePath, row: RemovalRow): Verdict | undefined {
   const {current, target, hops} = path
-  const subject = subjectOf(use, row)
-  const base = {
-    object: {apiVersion: use.apiVersion, kind: use.kind ?? row.kind, ...(use.namespace ? {namespace: use.namespace} : {}),
-      name: use.name ?? `${use.resource ?? row.resource}${use.subresource ? '/' + use.subresource : ''}`},
-    source: use.source, sources: [use.source],
-    deprecatedIn: row.deprecatedIn, ...(row.notes.length ? {notes: row.notes} : {}),
-  }
   const repl = replacementFor(table, row, target)
   // The fix waits for a hop when this cluster does not serve the replacement yet.
   const fixFrom = repl?.to.servedFrom && current && compareVersions(repl.to.servedFrom, current) > 0 ? repl.to.servedFrom : undefined
@@ -93,37 +110,62 @@ export function classifyUse(table: RemovalTable, path: UpgradePath, use: ApiUse)
       : current === null ? `removed in ${row.removedIn}, not served by ${target}`
       : `removed in ${row.removedIn}, breaks at the hop to ${row.removedIn}`
     return {
-      ...base, check: 'removed-api', severity: 'blocker', hop, removedIn: row.removedIn,
-      ...(replacement ? {replacement} : {}), ...(fixFrom ? {fixFrom} : {}),
-      message: `${subject}: ${when}${fixFrom ? `; its replacement ${replacement} is served only from ${fixFrom}, so the fix waits for that hop` : ''}`,
+      fields: {check: 'removed-api', severity: 'blocker', hop, removedIn: row.removedIn, ...(replacement ? {replacement} : {}), ...(fixFrom ? {fixFrom} : {})},
+      says: `${when}${fixFrom ? `; its replacement ${replacement} is served only from ${fixFrom}, so the fix waits for that hop` : ''}`,
       fix: moveTo(already ? undefined : row.removedIn),
     }
   }
   if (atOrBefore(row.deprecatedIn, target)) {
     const removal = row.removedIn ? `, removed in ${row.removedIn}` : ''
     return {
-      ...base, check: 'deprecated-api-in-use', severity: 'warning', ...(row.removedIn ? {removedIn: row.removedIn} : {}),
-      ...(replacement ? {replacement} : {}), ...(fixFrom ? {fixFrom} : {}),
-      message: `${subject}: deprecated in ${row.deprecatedIn}, still served at ${target}${removal}`,
+      fields: {check: 'deprecated-api-in-use', severity: 'warning', ...(row.removedIn ? {removedIn: row.removedIn} : {}), ...(replacement ? {replacement} : {}), ...(fixFrom ? {fixFrom} : {})},
+      says: `deprecated in ${row.deprecatedIn}, still served at ${target}${removal}`,
       fix: moveTo(row.removedIn ?? undefined),
     }
   }
   if (isOffByDefault(row) && atOrBefore(row.introduced, target)) {
     const flag = `--runtime-config=${groupVersionOf(row)}=true`
     return {
-      ...base, check: 'api-off-by-default', severity: 'info', ...(row.removedIn ? {removedIn: row.removedIn} : {}),
-      message: `${subject}: ${groupVersionOf(row)} is ${row.stage} and off by default, served at ${target} only when kube-apiserver runs with ${flag}`,
+      fields: {check: 'api-off-by-default', severity: 'info', ...(row.removedIn ? {removedIn: row.removedIn} : {})},
+      says: `${groupVersionOf(row)} is ${row.stage} and off by default, served at ${target} only when kube-apiserver runs with ${flag}`,
       fix: `check that the control plane at ${target} keeps ${flag}${replacement ? `, or move it to ${replacement}` : ''}`,
     }
   }
   return undefined
 }
 
+/** The finding for one sighting, or undefined when the table has no row for it or nothing applies on this path. */
+export function classifyUse(table: RemovalTable, path: UpgradePath, use: ApiUse): UpgradeFinding | undefined {
+  return classify(table, path, use)
+}
+
+/** classifyUse; `verdicts` keeps what each row means on this path, for many sightings of one table and path. */
+function classify(table: RemovalTable, path: UpgradePath, use: ApiUse, verdicts?: Map<RemovalRow, Verdict | null>): UpgradeFinding | undefined {
+  const row = rowForUse(table, use)
+  if (!row) return undefined
+  let verdict = verdicts?.get(row)
+  if (verdict === undefined) {
+    verdict = verdictFor(table, path, row) ?? null
+    verdicts?.set(row, verdict)
+  }
+  if (!verdict) return undefined
+  return {
+    object: {apiVersion: use.apiVersion, kind: use.kind ?? row.kind, ...(use.namespace ? {namespace: use.namespace} : {}),
+      name: use.name ?? `${use.resource ?? row.resource}${use.subresource ? '/' + use.subresource : ''}`},
+    source: use.source, sources: [use.source],
+    deprecatedIn: row.deprecatedIn, ...(row.notes.length ? {notes: row.notes} : {}),
+    ...verdict.fields,
+    message: `${subjectOf(use, row)}: ${verdict.says}`,
+    fix: verdict.fix,
+  }
+}
+
 /** Every sighting classified, the same object seen by several signals merged into one finding. */
 export function classifyUses(table: RemovalTable, path: UpgradePath, uses: ApiUse[]): UpgradeFinding[] {
   const out: UpgradeFinding[] = []
+  const verdicts = new Map<RemovalRow, Verdict | null>()
   for (const use of uses) {
-    const f = classifyUse(table, path, use)
+    const f = classify(table, path, use, verdicts)
     if (f) out.push(f)
   }
   return mergeFindings(out)

@@ -4,6 +4,9 @@
 // release; CRDs; the deprecated-API request metric; and the nodes, pods, PDBs, workloads and
 // volumes the skew, drain and capacity checks read. Lists are paged and run a few at a time;
 // each item is cut down to what the analysis reads as it arrives, so 50,000 objects stay small.
+// A collection both needs (Deployments, ReplicaSets, StatefulSets, DaemonSets, PDBs, CRDs,
+// StorageClasses: the table names them, the checks read them whole) is listed once, whole,
+// each item giving both its write signals and what the checks read.
 // What may not be read (forbidden) becomes a line in `gaps`, not a failure.
 import type {Kube} from './client.js'
 import {listAll, listMetadata} from './list.js'
@@ -82,6 +85,22 @@ export function planApiLists(kinds: readonly {group: string; kind: string}[], di
 const collectionPath = (group: string, version: string, resource: string) => group ? `/apis/${group}/${version}/${resource}` : `/api/${version}/${resource}`
 const resourceName = (group: string, resource: string) => group ? `${resource}.${group}` : resource
 
+/** A collection the checks read whole; `kind` for those the removal table may name too. */
+export interface WholeList {group: string; version: string; resource: string; kind?: string}
+
+const whole = (group: string, resource: string, kind?: string): WholeList => ({group, version: 'v1', resource, ...(kind ? {kind} : {})})
+/** Every collection listed whole (the rest is listed metadata-only, or not at all). */
+export const WHOLE_LISTS = {
+  nodes: whole('', 'nodes'), pods: whole('', 'pods'), pdbs: whole('policy', 'poddisruptionbudgets', 'PodDisruptionBudget'),
+  deployments: whole('apps', 'deployments', 'Deployment'), statefulsets: whole('apps', 'statefulsets', 'StatefulSet'),
+  replicasets: whole('apps', 'replicasets', 'ReplicaSet'), daemonsets: whole('apps', 'daemonsets', 'DaemonSet'), jobs: whole('batch', 'jobs', 'Job'),
+  pvcs: whole('', 'persistentvolumeclaims'), pvs: whole('', 'persistentvolumes'), storageClasses: whole('storage.k8s.io', 'storageclasses', 'StorageClass'),
+  crds: whole('apiextensions.k8s.io', 'customresourcedefinitions', 'CustomResourceDefinition'),
+} as const satisfies Record<string, WholeList>
+
+/** The collection path of a list. */
+export const listPath = (l: {group: string; version: string; resource: string}) => collectionPath(l.group, l.version, l.resource)
+
 /** Repeated strings (managers, apiVersions, times) kept once. */
 function stringPool(): (s: string | undefined) => string | undefined {
   const pool = new Map<string, string>()
@@ -156,6 +175,46 @@ export function leanUpgradePod(pod: Pod): Pod {
   }
 }
 
+/**
+ * A workload cut to what the drain, capacity and volume checks read of it: kind and apiVersion,
+ * name, namespace, uid and owners; spec.replicas and the pod template's volumes. Annotations,
+ * labels, managedFields, the pod template's containers and the status are the bulk, and unread.
+ */
+export function leanWorkload(w: Workload, kind: string): Workload {
+  const m = w.metadata
+  const spec = w.spec
+  const volumes = spec?.template?.spec?.volumes
+  return {
+    ...(w.apiVersion ? {apiVersion: w.apiVersion} : {}), kind,
+    metadata: {
+      name: m.name, namespace: m.namespace, uid: m.uid,
+      ...(m.ownerReferences ? {ownerReferences: m.ownerReferences} : {}),
+    },
+    ...(spec ? {spec: {
+      ...(spec.replicas !== undefined ? {replicas: spec.replicas} : {}),
+      ...(volumes ? {template: {spec: {volumes}}} as Pick<NonNullable<Workload['spec']>, 'template'> : {}),
+    }} : {}),
+  }
+}
+
+/** An object without its managedFields (listed whole with them when its write signals are read from the same list). */
+function dropManagedFields<T extends KubeObject>(item: T): T {
+  const m = item.metadata as KubeObject['metadata'] & {managedFields?: unknown}
+  if (m.managedFields !== undefined) delete m.managedFields
+  return item
+}
+
+/** A PDB without managedFields and without the last-applied annotation (the object again): the drain checks read neither. */
+function leanPdb(pdb: PodDisruptionBudget): PodDisruptionBudget {
+  dropManagedFields(pdb)
+  const annotations = pdb.metadata.annotations
+  if (annotations?.[LAST_APPLIED_ANNOTATION] !== undefined) {
+    delete annotations[LAST_APPLIED_ANNOTATION]
+    if (!Object.keys(annotations).length) delete pdb.metadata.annotations
+  }
+  return pdb
+}
+
 /** A node without its image list and attached-volume lists (the bulk of a node's status). */
 function leanUpgradeNode(node: Node): Node {
   const status = node.status as (Node['status'] & {images?: unknown; volumesInUse?: unknown; volumesAttached?: unknown}) | undefined
@@ -221,8 +280,36 @@ export async function collectUpgradeSnapshot(kube: Kube, o: UpgradeCollectOption
       throw err
     }
   })
-  const full = <T extends KubeObject>(what: string, path: string, map?: (item: T) => T) =>
-    optional(what, () => listAll<T>(kube, path, {skipManagedFields: true, map}))
+  // The table's kinds are known now; which version of each is listed, only after discovery.
+  const kinds = tableKinds(o.table)
+  const named = new Set(kinds.map(k => `${k.group}/${k.kind}`))
+  /** The write signals of the items of whole lists whose kind the table names, by collection path. */
+  const fromWhole = new Map<string, Promise<KubeObject[]>>()
+  /**
+   * A whole list. When the table names its kind, each item also gives its write signals
+   * (managedFields are then read too), which stand in for the metadata-only list of the same
+   * collection when discovery picks that one (below).
+   */
+  const full = <T extends KubeObject>(l: WholeList, map?: (item: T) => T): Promise<T[]> => {
+    const path = listPath(l)
+    if (!l.kind || !named.has(`${l.group}/${l.kind}`)) return optional(resourceName(l.group, l.resource), () => listAll<T>(kube, path, {skipManagedFields: true, map}))
+    const apiVersion = l.group ? `${l.group}/${l.version}` : l.version
+    // By item as the list keeps it: a list started over (an expired continue token) keeps only its last reading.
+    const signalOf = new Map<T, KubeObject>()
+    const listed = optional(resourceName(l.group, l.resource), () => listAll<T>(kube, path, {
+      map: item => {
+        const signal = leanApiObject(item, apiVersion, l.kind!, keep)
+        const kept = map ? map(item) : item
+        signalOf.set(kept, signal)
+        return kept
+      },
+    }))
+    const signals = listed.then(items => items.map(i => signalOf.get(i)!))
+    // Awaited only when discovery picks this collection: its failure is the list's, said there.
+    signals.catch(() => undefined)
+    fromWhole.set(path, signals)
+    return listed
+  }
 
   const version = kube.get<{major: string; minor: string}>('/version').then(v => minorVersion(v.major, v.minor)).catch(() => undefined)
   const discovery = discoverResources(kube)
@@ -235,16 +322,15 @@ export async function collectUpgradeSnapshot(kube: Kube, o: UpgradeCollectOption
   })
 
   // The cluster's state; these need no discovery and start at once.
-  const nodes = full<Node>('nodes', '/api/v1/nodes', leanUpgradeNode)
-  const pods = full<Pod>('pods', '/api/v1/pods', leanUpgradePod)
-  const pdbs = full<PodDisruptionBudget>('poddisruptionbudgets.policy', '/apis/policy/v1/poddisruptionbudgets')
-  const workloadKinds = [['Deployment', 'apps', 'deployments'], ['StatefulSet', 'apps', 'statefulsets'], ['ReplicaSet', 'apps', 'replicasets'], ['DaemonSet', 'apps', 'daemonsets'], ['Job', 'batch', 'jobs']] as const
-  const workloads = workloadKinds.map(([kind, group, resource]) =>
-    full<Workload>(`${resource}.${group}`, `/apis/${group}/v1/${resource}`, w => { w.kind = kind; return w }))
-  const pvcs = full<PersistentVolumeClaim>('persistentvolumeclaims', '/api/v1/persistentvolumeclaims')
-  const pvs = full<PersistentVolume>('persistentvolumes', '/api/v1/persistentvolumes')
-  const classes = full<StorageClass>('storageclasses.storage.k8s.io', '/apis/storage.k8s.io/v1/storageclasses')
-  const crds = full<CustomResourceDefinition>('customresourcedefinitions.apiextensions.k8s.io', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', leanCrd)
+  const W = WHOLE_LISTS
+  const nodes = full<Node>(W.nodes, leanUpgradeNode)
+  const pods = full<Pod>(W.pods, leanUpgradePod)
+  const pdbs = full<PodDisruptionBudget>(W.pdbs, leanPdb)
+  const workloads = [W.deployments, W.statefulsets, W.replicasets, W.daemonsets, W.jobs].map(l => full<Workload>(l, w => leanWorkload(w, l.kind!)))
+  const pvcs = full<PersistentVolumeClaim>(W.pvcs)
+  const pvs = full<PersistentVolume>(W.pvs)
+  const classes = full<StorageClass>(W.storageClasses, dropManagedFields)
+  const crds = full<CustomResourceDefinition>(W.crds, leanCrd)
   const helm = (['Secret', 'ConfigMap'] as const).map(storage => readHelmReleases(storage))
 
   // Only the newest deployed revision of each release keeps its data, as the items arrive.
@@ -290,13 +376,18 @@ export async function collectUpgradeSnapshot(kube: Kube, o: UpgradeCollectOption
   // Should discovery fail, the lists already under way fail or finish unobserved, not unhandled.
   for (const p of [version, metrics, nodes, pods, pdbs, ...workloads, pvcs, pvs, classes, crds, ...helm]) p.catch(() => undefined)
 
-  // How the objects of the table's kinds were written.
+  // How the objects of the table's kinds were written: from the whole list of the same
+  // collection when there is one (it has the same items, metadata included), else metadata only.
   const served = await discovery
-  const kinds = tableKinds(o.table)
   const lists = planApiLists(kinds, served)
-  const listed = lists.map(l => optional(resourceName(l.group, l.resource), () => listMetadata(kube, collectionPath(l.group, l.version, l.resource), {
-    map: item => leanApiObject(item, l.group ? `${l.group}/${l.version}` : l.version, l.kind, keep),
-  })))
+  const listed = lists.map(l => {
+    const path = listPath(l)
+    const signals = fromWhole.get(path)
+    if (signals) return signals
+    return optional(resourceName(l.group, l.resource), () => listMetadata(kube, path, {
+      map: item => leanApiObject(item, l.group ? `${l.group}/${l.version}` : l.version, l.kind, keep),
+    }))
+  })
 
   const [apiLists, helmLists, nodeList, podList, pdbList, workloadLists, pvcList, pvList, classList, crdList, requests, serverVersion] = await Promise.all([
     Promise.all(listed), Promise.all(helm), nodes, pods, pdbs, Promise.all(workloads), pvcs, pvs, classes, crds, metrics, version,

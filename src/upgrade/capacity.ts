@@ -1,4 +1,6 @@
-// Can each pool lose a node (or its max-unavailable batch) and still run that node's pods? The
+// Can each pool lose a node (or its max-unavailable batch) and still run that node's pods? A
+// pool walked N nodes at a time (upgrade-plan and nodepool upgrade --max-unavailable N) has N
+// nodes down together, so it needs room for the pods of N nodes at once. The
 // removed nodes leave the model, their pods are placed anew by the shared scheduler model
 // (placePods: requests, taints, selectors, node affinity, pod (anti-)affinity, spread, host
 // ports) on every other node of the cluster, whose own pods stay counted. What a drain does not
@@ -45,9 +47,11 @@ export function poolCapacity(snapshot: UpgradeSnapshot, pools: Pool[], o: Capaci
   const pods = dedupePods(snapshot.pods)
   const loads = nodeLoads(snapshot, pods)
   const findings: UpgradeFinding[] = []
+  const asked = Math.max(1, Math.floor(o.maxUnavailable ?? 1))
   for (const pool of pools) {
     const members = pool.nodes.map(n => loads.get(n.metadata.name ?? '')).filter((l): l is NodeLoad => !!l)
-    const size = Math.min(Math.max(1, Math.floor(o.maxUnavailable ?? 1)), members.length)
+    // A walk never takes down more nodes than the pool has.
+    const size = Math.min(asked, members.length)
     for (const batch of removals(members, size)) {
       const removed = new Set(batch.map(l => l.name))
       const result = placePods({
@@ -56,7 +60,7 @@ export function poolCapacity(snapshot: UpgradeSnapshot, pools: Pool[], o: Capaci
         pods: batch.flatMap(l => l.pods),
       })
       if (result.unplaced.length) {
-        findings.push(capacityFinding(pool, batch, result.unplaced, result.placed.length + result.unplaced.length))
+        findings.push(capacityFinding(pool, batch, result.unplaced, result.placed.length + result.unplaced.length, asked))
         break
       }
     }
@@ -139,20 +143,27 @@ function batchKey(batch: NodeLoad[]): string {
   return batch.map(l => l.name).sort().join(',')
 }
 
-function capacityFinding(pool: Pool, batch: NodeLoad[], unplaced: UnplacedPod[], total: number): UpgradeFinding {
+function capacityFinding(pool: Pool, batch: NodeLoad[], unplaced: UnplacedPod[], total: number, maxUnavailable: number): UpgradeFinding {
   const nodes = batch.map(l => l.name).sort()
   const source = clusterSource('object')
   const why = unplaced.slice(0, 3).map(u => `${podName(u.pod)} (${u.reasons[0]?.summary ?? 'no node fits'})`)
   const more = unplaced.length > 3 ? ` and ${unplaced.length - 3} more` : ''
   const losing = nodes.length === 1 ? `node ${nodes[0]}` : `${count(nodes.length, 'node')} at once (${listNames(nodes)})`
+  // Walked one node at a time, a pool needs room for one node's pods; N at a time, for N nodes'.
+  const walked = maxUnavailable > 1
+    ? `, walked ${count(maxUnavailable, 'node')} at a time (--max-unavailable ${maxUnavailable}${maxUnavailable > pool.nodes.length ? `; it has ${count(pool.nodes.length, 'node')}` : ''}),`
+    : ''
+  const fix = maxUnavailable > 1
+    ? `walk pool ${pool.name} fewer nodes at a time (a smaller --max-unavailable), add nodes to it (surge nodes) before draining, or make room for these pods elsewhere`
+    : `add a node to pool ${pool.name} (a surge node) before draining, or make room for these pods elsewhere`
   return {
     check: 'pool-capacity',
     severity: 'blocker',
     object: poolRef(pool.name),
     source,
     sources: [source],
-    message: `pool ${pool.name} cannot lose ${losing}: ${unplaced.length} of the ${count(total, 'pod')} it runs would have nowhere to go: ${why.join('; ')}${more}`,
-    fix: `add a node to pool ${pool.name} (a surge node) before draining, or make room for these pods elsewhere`,
+    message: `pool ${pool.name}${walked} cannot lose ${losing}: ${unplaced.length} of the ${count(total, 'pod')} it runs would have nowhere to go: ${why.join('; ')}${more}`,
+    fix,
     pool: pool.name,
     nodes,
     pods: unplaced.map(u => podRef(u.pod)),

@@ -55,7 +55,8 @@ const DRIVER = 'gpu.bench.example'
 
 /**
  * Thirty kinds the table names (19 namespaced, 11 cluster-scoped), in the order `--kinds N`
- * takes them. Each kind is listed once by upgrade-plan, metadata only.
+ * takes them. Each kind is listed once by upgrade-plan: metadata only, or whole when its checks
+ * read it whole (workloads, PDBs).
  */
 export const KINDS: KindSpec[] = [
   {group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true, weight: 6, old: ['extensions/v1beta1', 'apps/v1beta1', 'apps/v1beta2'],

@@ -73,16 +73,22 @@ export function requestsOfLog(log: string, server: string): Logged[] {
   return out
 }
 
-/** Which collections upgrade-plan lists metadata-only: the built code's own plan, over this server's discovery. */
+/**
+ * Which collections upgrade-plan lists metadata-only: the built code's own plan over this
+ * server's discovery, less the collections it lists whole anyway (their items give the write
+ * signals too).
+ */
 async function metadataCollections(client: ReturnType<typeof api>): Promise<Set<string>> {
   const {AGGREGATED_DISCOVERY_ACCEPT, readAggregatedDiscovery} = await import(join(root, 'dist/kube/discovery.js'))
-  const {planApiLists, tableKinds} = await import(join(root, 'dist/kube/upgrade-snapshot.js'))
+  const {planApiLists, tableKinds, listPath, WHOLE_LISTS} = await import(join(root, 'dist/kube/upgrade-snapshot.js'))
   const {loadTable} = await import(join(root, 'dist/deprecations/table.js'))
   const core = await client.raw('GET', '/api', undefined, undefined, AGGREGATED_DISCOVERY_ACCEPT)
   const groups = await client.raw('GET', '/apis', undefined, undefined, AGGREGATED_DISCOVERY_ACCEPT)
   const discovery = readAggregatedDiscovery(groups.body, readAggregatedDiscovery(core.body))
-  const lists = planApiLists(tableKinds(loadTable()), discovery) as {group: string; version: string; resource: string}[]
-  return new Set(lists.map(l => l.group ? `/apis/${l.group}/${l.version}/${l.resource}` : `/api/${l.version}/${l.resource}`))
+  type List = {group: string; version: string; resource: string}
+  const whole = new Set((Object.values(WHOLE_LISTS) as List[]).map(l => listPath(l) as string))
+  const lists = planApiLists(tableKinds(loadTable()), discovery) as List[]
+  return new Set(lists.map(l => listPath(l) as string).filter(path => !whole.has(path)))
 }
 
 const METADATA_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json'
@@ -131,15 +137,11 @@ export async function upgradeLive(t: BenchTools): Promise<void> {
     console.log(`upgrade-plan finds: scanned ${JSON.stringify(plan.scanned)}; ${JSON.stringify(plan.summary)}; gaps ${JSON.stringify(plan.gaps)}`)
     const logged = requestsOfLog(check.stderr, cluster.server)
     const metadataOnly = await metadataCollections(client)
-    // A collection listed twice (metadata for the table, whole for the drain checks) is replayed twice.
+    // Each list as upgrade-plan asks for it: metadata-only, or whole.
     const {AGGREGATED_DISCOVERY_ACCEPT} = await import(join(root, 'dist/kube/discovery.js'))
-    const seenMeta = new Set<string>()
     const replay = logged.map(r => {
       if (!r.list) return {path: r.path, list: false, accept: r.path === '/metrics' ? METRICS_ACCEPT : r.path === '/api' || r.path === '/apis' ? AGGREGATED_DISCOVERY_ACCEPT as string : 'application/json'}
-      const bare = r.path.split('?')[0]!
-      const meta = metadataOnly.has(bare) && !seenMeta.has(bare)
-      if (meta) seenMeta.add(bare)
-      return {path: r.path, list: true, accept: meta ? METADATA_ACCEPT : 'application/json'}
+      return {path: r.path, list: true, accept: metadataOnly.has(r.path.split('?')[0]!) ? METADATA_ACCEPT : 'application/json'}
     })
     const replayFile = join(cluster.stateDir, 'upgrade-replay.json')
     writeFileSync(replayFile, JSON.stringify({concurrency: 4, requests: replay}))

@@ -34,6 +34,7 @@ const id = ns.slice('uplive-'.length)
 const names = {
   vac: `vac-old-${id}`, vacStale: `vac-stale-${id}`, deviceClass: `dc-old-${id}`, leaseCandidate: 'lc-ssa',
   helmVac: `helm-vac-${id}`, helmOldRevision: `helm-old-rev-${id}`, helmFailed: `helm-failed-${id}`, helmConfigMap: `helm-cm-dc-${id}`,
+  deployment: `legacy-${id}`,
 }
 const crdGroup = `e2e-${id}.example.com`
 const crdName = `widgets.${crdGroup}`
@@ -104,6 +105,15 @@ beforeAll(async () => {
     return c.spec.versions.length === 3 && c.status.storedVersions.includes('v1alpha1')
   }, 30_000, 'the CRD update')
 
+  // A Deployment whose last-applied annotation names extensions/v1beta1 (as kubectl left it on
+  // objects applied before 1.16): Deployments are listed whole for the drain checks, and that one
+  // list gives their write signals too.
+  const legacyApplied = JSON.stringify({apiVersion: 'extensions/v1beta1', kind: 'Deployment', metadata: {name: names.deployment, namespace: ns}, spec: {replicas: 0}})
+  await client.post(`/apis/apps/v1/namespaces/${ns}/deployments`, {
+    metadata: {name: names.deployment, annotations: {'kubectl.kubernetes.io/last-applied-configuration': legacyApplied}},
+    spec: {replicas: 0, selector: {matchLabels: {app: names.deployment}}, template: {metadata: {labels: {app: names.deployment}}, spec: {containers: [{name: 'app', image: 'registry.example/app:1'}]}}},
+  })
+
   // A client still calling a beta nothing was written through: only the metric can tell.
   expect((await client.raw('GET', '/apis/resource.k8s.io/v1beta2/resourceclaims')).status).toBe(200)
 
@@ -173,6 +183,24 @@ describe('the collector, as the user bound to the printed role', () => {
     expect(lastApplied.apiVersion).toBe('storage.k8s.io/v1beta1')
     expect(lastApplied.source.stale).toMatch(/^no field manager holds the annotation any more; argocd-controller last wrote the object, through storage\.k8s\.io\/v1, at \S+$/)
     expect(uses.filter(u => u.source.signal === 'managed-fields').map(u => `${u.apiVersion} ${u.source.manager}`)).toEqual(['storage.k8s.io/v1 argocd-controller'])
+  })
+
+  it('a collection the drain checks read whole and the table names is listed once, whole, and gives both', () => {
+    const firstPages = (path: string) => requests.filter(l => l.startsWith('GET ') && new URL(l.split(' ')[1]!).pathname === path && !l.includes('continue='))
+    for (const path of ['/apis/apps/v1/deployments', '/apis/apps/v1/replicasets', '/apis/policy/v1/poddisruptionbudgets']) expect(firstPages(path), path).toHaveLength(1)
+    // Its write signals: the last-applied annotation, and the API server's own managedFields entry.
+    const uses = mineUses(liveUses(snapshot.apiObjects), names.deployment)
+    expect(uses.map(u => [u.apiVersion, u.kind, u.namespace, u.source.signal])).toEqual([
+      ['extensions/v1beta1', 'Deployment', ns, 'last-applied'],
+      ['apps/v1', 'Deployment', ns, 'managed-fields'],
+    ])
+    expect(snapshot.apiObjects.filter(o => o.metadata.name === names.deployment).map(o => `${o.apiVersion} ${o.kind}`)).toEqual(['apps/v1 Deployment'])
+    // What the checks read of it, without the rest.
+    const [w, ...others] = snapshot.workloads.filter(x => x.metadata.name === names.deployment)
+    expect(others).toEqual([])
+    expect(w).toMatchObject({kind: 'Deployment', metadata: {name: names.deployment, namespace: ns}, spec: {replicas: 0}})
+    expect(JSON.stringify(w)).not.toContain('last-applied')
+    expect(w!.spec?.template).toBeUndefined()
   })
 
   it('Helm: the newest deployed revision of each release, from Secrets and ConfigMaps, and nothing of the others', () => {
@@ -294,6 +322,13 @@ describe('upgrade-plan --target 1.39, as the user bound to the printed role', ()
     expect(lc.sources).toEqual([expect.objectContaining({type: 'live', signal: 'managed-fields', manager: 'argocd-controller'})])
     const stale = mine(names.vacStale).flatMap((f: any) => f.sources).find((s: any) => s.signal === 'last-applied')
     expect(stale.stale).toMatch(/argocd-controller last wrote the object, through storage\.k8s\.io\/v1,/)
+  })
+
+  it('the Deployment whose last-applied annotation names extensions/v1beta1 is a blocker before the first hop', () => {
+    const [f, ...rest] = plan.findings.filter((x: any) => x.object?.name === names.deployment && x.object?.namespace === ns)
+    expect(rest).toEqual([])
+    expect(f).toMatchObject({check: 'removed-api', severity: 'blocker', hop: '1.37', removedIn: '1.16', object: {apiVersion: 'extensions/v1beta1', kind: 'Deployment'}})
+    expect(signals(f)).toEqual(['last-applied'])
   })
 
   it('the device class applied through resource.k8s.io/v1beta1 breaks at 1.38', () => {

@@ -127,6 +127,17 @@ describe('upgrade-plan against the live cluster', () => {
     expect(plan.findings.filter((f: any) => f.check === 'pool-capacity' && f.pool === pool('old'))).toEqual([])
   })
 
+  it('with --max-unavailable 2, a pool needs room for two nodes\' pods: the old pool, fine one node at a time, is not', async () => {
+    const r = await runCli(['upgrade-plan', '-o', 'json', '--max-unavailable', '2'], {env: {KUBECONFIG: kubeconfig}})
+    expect(r.code, r.stderr).toBe(1)
+    const two = JSON.parse(r.stdout)
+    const cap = two.findings.filter((f: any) => f.check === 'pool-capacity' && f.pool === pool('old'))
+    expect(cap).toHaveLength(1)
+    expect([...cap[0].nodes].sort()).toEqual([`${pool('old')}-0`, `${pool('old')}-1`])
+    expect(cap[0].pods.map((p: any) => p.name).sort().join(' ')).toMatch(/^web-\S+ web-\S+$/)
+    expect(cap[0].message).toContain(`pool ${pool('old')}, walked 2 nodes at a time (--max-unavailable 2), cannot lose 2 nodes at once`)
+  })
+
   it('text output leads with the path, the counts and the steps', async () => {
     const r = await runCli(['upgrade-plan'], {env: {KUBECONFIG: kubeconfig}})
     expect(r.code).toBe(1)
@@ -215,6 +226,7 @@ describe('bad input: one line, exit 2, as the read-only user', () => {
     ['an unknown --fail-on', ['--fail-on', 'never'], /fail-on/],
     ['a --table file that does not exist', ['--table', '/nonexistent/table.yaml'], /--table/],
     ['an unknown output format', ['-o', 'html'], /html|output/],
+    ['a --max-unavailable that is not a whole number of nodes', ['--max-unavailable', '0'], /--max-unavailable "0"/],
   ]
   for (const [what, args, message] of cases) {
     it(what, async () => {

@@ -85,6 +85,7 @@ export const COMPLETION_SPEC: CompletionSpec = {
       {"name":"table","value":true,"description":"A YAML file of extra removal rows (CRDs, add-ons) to add to the built-in table."},
       {"name":"fail-on","value":true,"options":["blocker","warning"],"description":"Exit 1 on blockers only, or on warnings too."},
       {"name":"pool-label","value":true,"description":"The node label that names node pools (default: the EKS, GKE, AKS and Karpenter labels)."},
+      {"name":"max-unavailable","value":true,"description":"Nodes each pool upgrade takes down at once (as nodepool upgrade --max-unavailable): the capacity check asks for room for that many nodes' pods."},
       {"name":"details","description":"List every finding in text output (otherwise the first 25 of each severity)."},
       {"name":"output","char":"o","value":true,"options":["text","json","yaml","markdown","sarif"],"description":"Output format."},
     ]},

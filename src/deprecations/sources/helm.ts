@@ -2,8 +2,9 @@
 // of each release's newest deployed revision (the snapshot keeps only that one), with the
 // apiVersions the chart rendered. Pure.
 import {load} from 'js-yaml'
-import {HELM_TEMPLATE, parseManifests, type Manifest, type SkippedDocument} from '../../sources/manifests.js'
+import {HELM_TEMPLATE, type Manifest, type SkippedDocument} from '../../sources/manifests.js'
 import type {ApiUse, HelmRelease} from '../../model/upgrade.js'
+import {readHeads} from './manifest-files.js'
 
 /**
  * Built-in kinds that are cluster-scoped ("group/Kind", core without a group), so that a manifest
@@ -88,9 +89,10 @@ function readDocument(doc: string, path: string, startLine: number, skipped: Ski
   if (start < 0) return []
   // The line of the document's first content (the text starts on the line of its `---`).
   const firstLine = startLine + countLines(doc.slice(0, start))
-  let parsed: ReturnType<typeof parseManifests>
+  let parsed: ReturnType<typeof readHeads>
   try {
-    parsed = parseManifests(doc, path, 'yaml')
+    // Only apiVersion, kind, name and namespace are read: the line scanner reads most documents.
+    parsed = readHeads(doc, path, 'yaml')
   } catch {
     skipped?.push({path, line: firstLine, reason: 'not valid YAML'})
     return []

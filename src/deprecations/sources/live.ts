@@ -44,13 +44,22 @@ function staleReason(owner: ManagedFieldsEntry | undefined, entries: ManagedFiel
   return `the annotation was written at ${owner.time}${owner.manager ? ` by ${owner.manager}` : ''}; ${later.manager ?? 'another manager'} wrote the object later, through ${later.apiVersion}, at ${later.time}`
 }
 
+export interface LiveUsesOptions {
+  /**
+   * Only the sightings of these (the removal table's kinds, say: the others make no finding);
+   * every sighting when not given.
+   */
+  wanted?: (apiVersion: string, kind: string | undefined) => boolean
+}
+
 /**
  * Every sighting of an API version on live objects: one from the last-applied annotation (its
  * kind when it names one, else the object's), and one per distinct apiVersion among the
  * managedFields entries, naming the managers that wrote through it (newest first) and the time
  * of the newest. A last-applied sighting that may be out of date says so in `source.stale`.
  */
-export function liveUses(objects: KubeObject[]): ApiUse[] {
+export function liveUses(objects: KubeObject[], o: LiveUsesOptions = {}): ApiUse[] {
+  const wanted = o.wanted ?? (() => true)
   const out: ApiUse[] = []
   for (const obj of objects) {
     const m = obj.metadata as KubeObject['metadata'] & {managedFields?: ManagedFieldsEntry[] | null}
@@ -59,7 +68,7 @@ export function liveUses(objects: KubeObject[]): ApiUse[] {
 
     const annotation = m.annotations?.[LAST_APPLIED_ANNOTATION]
     const applied = annotation ? lastAppliedType(annotation) : undefined
-    if (applied) {
+    if (applied && wanted(applied.apiVersion, applied.kind ?? obj.kind)) {
       // The newest entry holding the annotation wrote its current value.
       const owner = entries.filter(holdsLastApplied).sort((a, b) => (timeOf(b) || 0) - (timeOf(a) || 0))[0]
       const stale = staleReason(owner, entries, applied.apiVersion)
@@ -74,9 +83,20 @@ export function liveUses(objects: KubeObject[]): ApiUse[] {
       })
     }
 
+    if (entries.length === 1) {
+      // The common case (one manager): what the loop below gives for it, without its maps and sorting.
+      const e = entries[0]!
+      if (e.apiVersion && wanted(e.apiVersion, obj.kind)) {
+        out.push({
+          apiVersion: e.apiVersion, ...(obj.kind ? {kind: obj.kind} : {}), ...where,
+          source: {type: 'live', signal: 'managed-fields', ...(e.manager ? {manager: e.manager} : {}), ...(e.time ? {time: e.time} : {})},
+        })
+      }
+      continue
+    }
     const byVersion = new Map<string, ManagedFieldsEntry[]>()
     for (const e of entries) {
-      if (!e.apiVersion) continue
+      if (!e.apiVersion || !wanted(e.apiVersion, obj.kind)) continue
       const list = byVersion.get(e.apiVersion)
       if (list) list.push(e)
       else byVersion.set(e.apiVersion, [e])

@@ -1,8 +1,10 @@
 // classifyUse: each of the four API findings, with small tables whose rows say exactly what is
 // tested, plus the lookups (kind, metric resource, subresource) and the replacement chain.
 import {describe, expect, it} from 'vitest'
-import {classifyUse, classifyUses} from '../../../src/deprecations/match.ts'
-import {findRow, type RemovalRow, type RemovalTable} from '../../../src/deprecations/table.ts'
+import {classifyUse, classifyUses, hasRowFor, rowFilter} from '../../../src/deprecations/match.ts'
+import {liveUses} from '../../../src/deprecations/sources/live.ts'
+import {mergeFindings} from '../../../src/deprecations/merge.ts'
+import {findRow, loadTable, type RemovalRow, type RemovalTable} from '../../../src/deprecations/table.ts'
 import type {ApiUse, UpgradePath} from '../../../src/model/upgrade.ts'
 
 const row = (over: Partial<RemovalRow>): RemovalRow => ({
@@ -183,5 +185,46 @@ describe('classifyUses', () => {
     ])
     expect(out.map(f => [f.object.name, f.sources])).toEqual([['web', [live, managed]], ['api', [live]]])
     expect(out[0]!.source).toEqual(live)
+  })
+
+  it('gives each of many sightings of one row what classifyUse gives it alone (what a row means is worked out once)', () => {
+    const shipped = loadTable()
+    const metric = {type: 'metric' as const, signal: 'request-metric' as const}
+    for (const p of [path('1.20', '1.37'), path(null, '1.33'), path('1.36', '1.39')]) {
+      const uses = shipped.rows.flatMap(r => {
+        const apiVersion = r.group ? `${r.group}/${r.version}` : r.version
+        return [
+          use(apiVersion, r.kind), use(apiVersion, r.kind, {name: 'api', namespace: undefined}),
+          {apiVersion, resource: r.resource, source: metric},
+        ]
+      })
+      const alone = mergeFindings(uses.map(u => classifyUse(shipped, p, u)).filter(f => f !== undefined))
+      const together = classifyUses(shipped, p, uses)
+      expect(together.length).toBeGreaterThan(50)
+      // Field order included: it is the order of the JSON output.
+      expect(JSON.stringify(together)).toBe(JSON.stringify(alone))
+    }
+  })
+
+  it('finds the same from the sightings of kinds the table has rows for as from all of them', () => {
+    const shipped = loadTable()
+    const entry = (apiVersion: string, manager: string) => ({manager, operation: 'Update', apiVersion, time: '2026-01-01T00:00:00Z'})
+    const objects = [
+      ...shipped.rows.slice(0, 60).map((r, i) => ({apiVersion: 'x/v1', kind: r.kind, metadata: {name: `o${i}`, namespace: 'shop',
+        annotations: {'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind})},
+        managedFields: [entry(r.group ? `${r.group}/${r.version}` : r.version, 'a'), entry('v1', 'b')]}})),
+      {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'plain', managedFields: [entry('v1', 'kubectl')]}},
+      {apiVersion: 'v1', metadata: {name: 'no-kind', managedFields: [entry('apps/v1beta1', 'kubectl')]}},
+    ]
+    const wanted = (apiVersion: string, kind: string | undefined) => hasRowFor(shipped, apiVersion, kind)
+    for (const p of [path('1.20', '1.37'), path(null, '1.36')]) {
+      const all = classifyUses(shipped, p, liveUses(objects))
+      expect(all.length).toBeGreaterThan(20)
+      expect(JSON.stringify(classifyUses(shipped, p, liveUses(objects, {wanted})))).toBe(JSON.stringify(all))
+    }
+    expect(liveUses(objects, {wanted}).length).toBeLessThan(liveUses(objects).length)
+    // rowFilter answers as hasRowFor, each question asked again included.
+    const filter = rowFilter(shipped)
+    for (const u of [...liveUses(objects), ...liveUses(objects)]) expect(filter(u.apiVersion, u.kind)).toBe(hasRowFor(shipped, u.apiVersion, u.kind))
   })
 })

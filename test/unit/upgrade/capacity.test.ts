@@ -81,7 +81,36 @@ describe('poolCapacity', () => {
     expect(check(snap, {maxUnavailable: 1})).toEqual([])
     const [f] = check(snap, {maxUnavailable: 2})
     expect(f!.nodes).toHaveLength(2)
-    expect(f!.message).toMatch(/^pool general cannot lose 2 nodes at once \(n\d and n\d\): 1 of the 2 pods it runs would have nowhere to go/)
+    expect(f!.message).toMatch(/^pool general, walked 2 nodes at a time \(--max-unavailable 2\), cannot lose 2 nodes at once \(n\d and n\d\): 1 of the 2 pods it runs would have nowhere to go/)
+    expect(f!.fix).toBe('walk pool general fewer nodes at a time (a smaller --max-unavailable), add nodes to it (surge nodes) before draining, or make room for these pods elsewhere')
+  })
+
+  it('needs room for the pods of N nodes at once when the pool is walked N at a time', () => {
+    // Four 4-cpu nodes, each running a 2-cpu pod: each node has room for one more such pod.
+    // Two nodes down: their two pods fit the two left. Three down: three pods, room for one.
+    const nodes = [general('n1'), general('n2'), general('n3'), general('n4')]
+    const web = deployment('web', ['n1', 'n2', 'n3', 'n4'], {pod: {requests: {cpu: '2'}}})
+    const snap = upgradeSnapshot({nodes, ...web})
+    expect(check(snap, {maxUnavailable: 2})).toEqual([])
+    const findings = check(snap, {maxUnavailable: 3})
+    expect(findings).toHaveLength(1)
+    const [f] = findings
+    expect(f!.nodes).toHaveLength(3)
+    expect(f!.pods).toHaveLength(2)
+    expect(f!.message).toMatch(/^pool general, walked 3 nodes at a time \(--max-unavailable 3\), cannot lose 3 nodes at once \(n\d, n\d and n\d\): 2 of the 3 pods it runs would have nowhere to go: /)
+    // The default walks one node at a time: no finding, and the message of one node is unchanged.
+    expect(check(snap)).toEqual([])
+  })
+
+  it('takes down the whole pool when --max-unavailable is larger than the pool, and says so', () => {
+    const nodes = [general('n1'), general('n2')]
+    const web = deployment('web', ['n1', 'n2'], {pod: {requests: {cpu: '100m'}}})
+    const snap = upgradeSnapshot({nodes, ...web})
+    expect(check(snap)).toEqual([])
+    const [f, ...rest] = check(snap, {maxUnavailable: 5})
+    expect(rest).toEqual([])
+    expect(f).toMatchObject({nodes: ['n1', 'n2'], pods: [{name: 'web-5d8f-0'}, {name: 'web-5d8f-1'}]})
+    expect(f!.message).toMatch(/^pool general, walked 5 nodes at a time \(--max-unavailable 5; it has 2 nodes\), cannot lose 2 nodes at once \(n1 and n2\): 2 of the 2 pods/)
   })
 
   it('tries a batch of one zone\'s nodes, which strands the pods whose volumes are in that zone', () => {

@@ -120,4 +120,34 @@ describe('liveUses', () => {
     expect(liveUses([lean])).toEqual(liveUses([many]))
     expect(liveUses([lean])[0]!.source.stale).toMatch(/argocd-controller wrote the object later/)
   })
+
+  it('reads an object with one managedFields entry as it reads one whose entries all say the same', () => {
+    // One entry takes a shorter way; the same entry twice takes the general one: the same sightings.
+    const entries: ManagedFieldsEntry[] = [
+      {manager: 'kubectl', operation: 'Update', apiVersion: 'apps/v1', time: '2026-01-01T00:00:00Z'},
+      {manager: '', operation: 'Apply', apiVersion: 'apps/v1beta1', time: ''},
+      {operation: 'Update', apiVersion: 'apps/v1beta2'},
+      {manager: 'helm', operation: 'Update', time: '2026-01-01T00:00:00Z'},
+      {manager: 'kubectl-client-side-apply', operation: 'Update', apiVersion: 'extensions/v1beta1', time: '2026-01-02T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: OWNS_ANNOTATION},
+    ]
+    for (const e of entries) {
+      for (const kind of ['Deployment', undefined]) {
+        const obj = (managedFields: ManagedFieldsEntry[]): Obj => ({
+          ...(kind ? {kind} : {}),
+          metadata: {name: 'web', namespace: 'shop', annotations: {[LAST_APPLIED]: '{"apiVersion":"extensions/v1beta1","kind":"Deployment"}'}, managedFields},
+        })
+        expect(liveUses([obj([e])])).toEqual(liveUses([obj([e, {...e}])]))
+      }
+    }
+  })
+
+  it('gives only the sightings asked for, and the same as it gives unasked', () => {
+    const objects = [applied, serverSide]
+    const wanted = (apiVersion: string, kind: string | undefined) => apiVersion.endsWith('v1beta1') && kind !== 'LeaseCandidate'
+    const all = liveUses(objects)
+    const some = liveUses(objects, {wanted})
+    expect(some).toEqual(all.filter(u => wanted(u.apiVersion, u.kind)))
+    expect(some.length).toBeGreaterThan(0)
+    expect(some.length).toBeLessThan(all.length)
+  })
 })
