@@ -74,20 +74,30 @@ export type StdinSource = string | Uint8Array | AsyncIterable<string | Uint8Arra
 export interface ReadManifestsOptions {
   /** What `-` reads; process.stdin when not given. */
   stdin?: StdinSource
+  /** Reads each file's text; parseManifests when not given. */
+  parse?: ManifestParser
 }
 
 export interface ReadManifestsSyncOptions {
   /** What `-` reads; file descriptor 0, read synchronously, when not given. */
   stdin?: string | Uint8Array
+  /** Reads each file's text; parseManifests when not given. */
+  parse?: ManifestParser
 }
 
 export type ManifestFormat = 'json' | 'yaml' | 'auto'
+
+/**
+ * What reads one file's text: parseManifests, or a reader that gives the same for what its
+ * caller reads of the objects (upgrade-plan's reads only apiVersion, kind, name and namespace).
+ */
+export type ManifestParser = (text: string, path: string, format: ManifestFormat) => Omit<Manifests, 'files'>
 
 /** Reads the objects of `paths` (files, directories, `-`). Throws InputError for bad input. */
 export async function readManifests(paths: readonly string[], options: ReadManifestsOptions = {}): Promise<Manifests> {
   checkStdinOnce(paths)
   const stdin = paths.includes('-') ? await readStream(options.stdin ?? process.stdin) : undefined
-  return readManifestsSync(paths, {stdin})
+  return readManifestsSync(paths, {stdin, parse: options.parse})
 }
 
 /** readManifests without the stream: standard input is given as text, or read from fd 0. */
@@ -95,10 +105,15 @@ export function readManifestsSync(paths: readonly string[], options: ReadManifes
   checkStdinOnce(paths)
   const out: Manifests = {objects: [], skipped: [], files: []}
   const seen = new Set<string>()
+  const read = (text: string, path: string, format: ManifestFormat): void => {
+    if (!options.parse) return parseInto(text, path, format, out)
+    const m = options.parse(text, path, format)
+    appendParsed(out, m.objects, m.skipped)
+  }
   for (const path of paths) {
     if (path === '-') {
       out.files.push(STDIN_PATH)
-      parseInto(decodeStdin(options.stdin ?? readFd0()), STDIN_PATH, 'auto', out)
+      read(decodeStdin(options.stdin ?? readFd0()), STDIN_PATH, 'auto')
       continue
     }
     let isDir: boolean
@@ -115,7 +130,7 @@ export function readManifestsSync(paths: readonly string[], options: ReadManifes
       if (seen.has(key)) continue
       seen.add(key)
       out.files.push(file)
-      parseInto(readText(file), file, extname(file).toLowerCase() === '.json' ? 'json' : 'auto', out)
+      read(readText(file), file, extname(file).toLowerCase() === '.json' ? 'json' : 'auto')
     }
   }
   return out

@@ -1,16 +1,15 @@
 // The manifests upgrade-plan reads with -f, read for what it needs of them: each object's
 // apiVersion, kind, metadata.name and metadata.namespace, its file and line, and the skipped
 // templates. readManifests (src/sources/manifests.ts) finds the files, in its order and with its
-// errors; readHeads reads one file's text: YAML in the plain block style by the line scanner
-// (yaml-heads.ts), a few times faster than the YAML parser, anything else (JSON, and any doubt)
-// by parseManifests. Objects carry only those four fields.
+// errors, and hands each file's text to readHeads: YAML in the plain block style is read by the
+// line scanner (yaml-heads.ts), a few times faster than the YAML parser, anything else (JSON, and
+// any doubt) by parseManifests. Objects carry only those four fields.
 import {parseManifests, readManifests, type ManifestFormat, type ManifestObject, type Manifests, type ReadManifestsOptions} from '../../sources/manifests.js'
 import {scanYamlHeads} from './yaml-heads.js'
 
 /** The objects of `paths` as readManifests finds them, cut to what upgrade-plan reads. Throws InputError for bad input. */
-export async function readManifestHeads(paths: readonly string[], options: ReadManifestsOptions = {}): Promise<Manifests> {
-  const m = await readManifests(paths, options)
-  return {...m, objects: m.objects.map(headOf)}
+export async function readManifestHeads(paths: readonly string[], options: Omit<ReadManifestsOptions, 'parse'> = {}): Promise<Manifests> {
+  return readManifests(paths, {...options, parse: readHeads})
 }
 
 /** One file's objects and skipped templates, as parseManifests reads them, cut to what upgrade-plan reads. */
