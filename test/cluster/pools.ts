@@ -180,6 +180,45 @@ export async function createNamespace(cluster: Cluster, name: string, labels: Re
   await waitFor(async () => (await client.raw('GET', `/api/v1/namespaces/${name}/serviceaccounts/default`)).status === 200, 60_000, `ServiceAccount ${name}/default`)
 }
 
+/** The disruption controller has written this PDB's status at its generation, every expected pod healthy. */
+export const budgetSettled = (p: any): boolean => p.status?.observedGeneration === p.metadata.generation
+  && p.status?.expectedPods !== undefined && p.status.currentHealthy === p.status.expectedPods
+
+/**
+ * Waits until every PDB in `namespace` passes `settled` as the disruption controller last wrote it.
+ * A pod under two PDBs requeues only one of them when the pod changes (the controller's
+ * getPdbForPod takes the first it finds), so the other keeps the status of its last sync, perhaps
+ * from before its pods were Ready, until the PDB itself changes (or the informers' resync, hours
+ * away). A PDB still unsettled after `nudgeAfterMs` is annotated, which requeues it.
+ */
+export async function waitForBudgets(cluster: Cluster, namespace: string, o: {timeoutMs?: number; nudgeAfterMs?: number; settled?: (pdb: any) => boolean} = {}): Promise<void> {
+  const client = api(cluster)
+  const settled = o.settled ?? budgetSettled
+  const timeoutMs = o.timeoutMs ?? 90_000
+  const nudgeAfterMs = o.nudgeAfterMs ?? 10_000
+  const start = Date.now()
+  let lastNudge = start
+  let waiting: any[] = []
+  for (;;) {
+    const list = await client.get(`/apis/policy/v1/namespaces/${namespace}/poddisruptionbudgets`).catch(() => undefined)
+    if (list) {
+      waiting = list.items.filter((p: any) => !settled(p))
+      if (waiting.length === 0) return
+    }
+    const now = Date.now()
+    if (now - start > timeoutMs) {
+      const seen = waiting.map((p: any) => `${p.metadata.name} ${JSON.stringify({generation: p.metadata.generation, ...p.status, conditions: undefined})}`)
+      throw new Error(`timed out after ${timeoutMs / 1000}s waiting for the PDBs in ${namespace} to settle: ${seen.join('; ') || 'the list failed'}`)
+    }
+    if (list && now - lastNudge > nudgeAfterMs) {
+      lastNudge = now
+      await Promise.all(waiting.map((p: any) => client.patch(`/apis/policy/v1/namespaces/${namespace}/poddisruptionbudgets/${p.metadata.name}`,
+        {metadata: {annotations: {'kubectl-prod.test/resync': String(now)}}}).catch(() => undefined)))
+    }
+    await sleep(250)
+  }
+}
+
 export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string, everyMs = 250): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
