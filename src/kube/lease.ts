@@ -124,6 +124,25 @@ export async function renewLease(kube: Kube, ref: LeaseRef, lease: Lease, now: D
   return renewed
 }
 
+/**
+ * Merges annotations into the Lease its holder holds (and moves renewTime on). Throws a conflict
+ * ClusterError when another walk took the Lease.
+ */
+export async function annotateLease(kube: Kube, ref: LeaseRef, lease: Lease, annotations: Record<string, string>, now: Date): Promise<Lease> {
+  const next: Lease = {
+    ...lease,
+    metadata: {...lease.metadata, annotations: {...lease.metadata.annotations, ...annotations}},
+    spec: {...lease.spec, renewTime: microTime(now)},
+  }
+  const written = await writeLease(kube, leasePath(ref, ref.name), 'PUT', next)
+  if (!written) {
+    const current = await readLease(kube, ref)
+    if (current?.spec?.holderIdentity === lease.spec?.holderIdentity) return annotateLease(kube, ref, current!, annotations, now)
+    throw new ClusterError('conflict', `the walk lost its Lease ${ref.namespace}/${ref.name} to ${current?.spec?.holderIdentity || 'no one'}`, 'another walk of this pool may be running; check the pool before going on')
+  }
+  return written
+}
+
 /** Frees the Lease (no holder), keeping or updating its annotations. Quiet when another walk holds it by now. */
 export async function releaseLease(kube: Kube, ref: LeaseRef, lease: Lease, annotations: Record<string, string> = {}): Promise<void> {
   const current = await readLease(kube, ref)

@@ -36,6 +36,32 @@ export function runCli(args: string[], opts: {env?: Record<string, string | unde
   })
 }
 
+/** Starts the CLI and resolves once a line of its stdout passes `until`; the caller kills it. */
+export interface Started {
+  /** Sends the signal and resolves with the exit code once the process is gone. */
+  kill: (signal?: NodeJS.Signals) => Promise<number | null>
+  stdout: () => string
+  stderr: () => string
+}
+export function startCli(args: string[], until: (line: string) => boolean, kubeconfigPath = clusterInfo().kubeconfig): Promise<Started> {
+  const child = spawn(process.execPath, [BIN, ...args], {env: {...process.env, KUBECONFIG: kubeconfigPath, NO_COLOR: '1', CI: 'true'}, stdio: ['ignore', 'pipe', 'pipe']})
+  let stdout = ''
+  let stderr = ''
+  const exited = new Promise<number | null>(r => child.on('close', code => r(code)))
+  return new Promise((res, rej) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); rej(new Error(`no matching line in time\n${stdout}\n${stderr}`)) }, 120_000)
+    child.stderr.on('data', d => { stderr += d })
+    child.stdout.on('data', d => {
+      stdout += d
+      if (stdout.split('\n').some(until)) {
+        clearTimeout(timer)
+        res({kill: async (signal = 'SIGKILL') => { child.kill(signal); return exited }, stdout: () => stdout, stderr: () => stderr})
+      }
+    })
+    child.on('close', code => { clearTimeout(timer); rej(new Error(`exited ${code} before the line\n${stdout}\n${stderr}`)) })
+  })
+}
+
 export function tempFile(name: string, content: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'kubectl-prod-e2e-'))
   const file = join(dir, name)

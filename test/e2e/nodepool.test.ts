@@ -3,14 +3,13 @@
 // node's kubelet (a status patch, as a real upgrade would make the kubelet report), as a user
 // bound to exactly the role `rbac nodepool-upgrade` prints. A walk killed with SIGKILL is
 // resumed; a second walk of a locked pool is refused; bad input changes nothing.
-import {spawn} from 'node:child_process'
 import {chmodSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {dump, load} from 'js-yaml'
 import {api, createNamespace, createNodePool, deleteNodePool, waitFor} from '../cluster/pools.ts'
 import {sleep} from '../cluster/cluster.ts'
-import {BIN, bindRole, clusterInfo, runCli, tempFile, uniqueName} from './helpers.ts'
+import {bindRole, clusterInfo, runCli, startCli, tempFile, uniqueName} from './helpers.ts'
 
 const info = clusterInfo()
 const client = api(info)
@@ -79,32 +78,6 @@ async function walkAs(args: string[], timeoutMs = 90_000) {
   const r = await runCli([...args, '-v'], {env: {KUBECONFIG: kubeconfig}, timeoutMs})
   for (const line of r.stderr.split('\n')) { const g = grantOf(line); if (g) used.add(g) }
   return {...r, stderr: r.stderr.split('\n').filter(l => !/^(GET|POST|PUT|PATCH|DELETE) /.test(l)).join('\n')}
-}
-
-/** Starts the CLI and resolves once a line of its stdout passes `until`; the caller kills it. */
-interface Started {
-  /** Sends the signal and resolves with the exit code once the process is gone. */
-  kill: (signal?: NodeJS.Signals) => Promise<number | null>
-  stdout: () => string
-  stderr: () => string
-}
-function startCli(args: string[], until: (line: string) => boolean, kubeconfigPath = info.kubeconfig): Promise<Started> {
-  const child = spawn(process.execPath, [BIN, ...args], {env: {...process.env, KUBECONFIG: kubeconfigPath, NO_COLOR: '1', CI: 'true'}, stdio: ['ignore', 'pipe', 'pipe']})
-  let stdout = ''
-  let stderr = ''
-  const exited = new Promise<number | null>(r => child.on('close', code => r(code)))
-  return new Promise((res, rej) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); rej(new Error(`no matching line in time\n${stdout}\n${stderr}`)) }, 120_000)
-    child.stderr.on('data', d => { stderr += d })
-    child.stdout.on('data', d => {
-      stdout += d
-      if (stdout.split('\n').some(until)) {
-        clearTimeout(timer)
-        res({kill: async (signal = 'SIGKILL') => { child.kill(signal); return exited }, stdout: () => stdout, stderr: () => stderr})
-      }
-    })
-    child.on('close', code => { clearTimeout(timer); rej(new Error(`exited ${code} before the line\n${stdout}\n${stderr}`)) })
-  })
 }
 
 beforeAll(async () => {

@@ -128,12 +128,27 @@ Exit codes: 0 every node is done, 1 the walk stopped (window, preflight blockers
     // The lock: refused while another walk holds it (taken for real, race-free, just before the walk).
     const expiry = existingLease && leaseExpiry(existingLease)
     if (!flags['dry-run'] && expiry && expiry.getTime() > clock.now().getTime()) throw lockedError(pool, existingLease!.spec?.holderIdentity ?? '', expiry, leaseRef)
+    // Nodes the Lease's walk handed over for replacement that are gone, their successors not yet
+    // joined: no node carries their record any more, the Lease does (surge.ts, the ledger).
+    const {KNOWN_NODES_ANNOTATION, REPLACING_ANNOTATION, decodeKnownNodes, decodeLedger, encodeKnownNodes, encodeLedger, owedSuccessors} = await import('../../upgrade/walk/surge.js')
+    const leaseNotes = existingLease?.metadata.annotations ?? {}
+    const leaseKnown = decodeKnownNodes(leaseNotes[KNOWN_NODES_ANNOTATION])
+    const owedOfLease = leaseWalk && leaseState !== 'done' && leaseKnown
+      ? owedSuccessors(leaseKnown, decodeLedger(leaseNotes[REPLACING_ANNOTATION]), found.nodes, leaseNotes['kubectl-prod.io/walk-target'] ?? target)
+      : new Map<string, string>()
+    const owedText = [...owedOfLease.keys()].map(n => `${n} (handed over for replacement, gone, no successor yet)`)
     let walkId: string
-    if (unfinished.size && !flags.resume && !flags['dry-run']) {
-      const [id, at] = [...unfinished][0]!
-      throw new InputError(`pool ${pool} has an unfinished walk ${id} (${at.join(', ')})`, 'continue it with --resume (the same command), or finish those nodes by hand and remove their kubectl-prod.io/walk annotations')
+    if ((unfinished.size || owedOfLease.size) && !flags.resume && !flags['dry-run']) {
+      const [id, at] = unfinished.size ? [...unfinished][0]! : [leaseWalk!, owedText]
+      throw new InputError(`pool ${pool} has an unfinished walk ${id} (${at.join(', ')})`, unfinished.size
+        ? 'continue it with --resume (the same command), or finish those nodes by hand and remove their kubectl-prod.io/walk annotations'
+        : `continue it with --resume (the same command, with --replace); if the pool is not getting those nodes back, remove the annotation ${REPLACING_ANNOTATION} from Lease ${leaseRef.namespace}/${leaseRef.name}`)
+    }
+    if (owedOfLease.size && !flags.replace && (flags.resume || flags['dry-run'])) {
+      throw new InputError(`pool ${pool}'s walk ${leaseWalk} replaces nodes and waits for the successor of ${[...owedOfLease.keys()].join(', ')}`, 'resume it with --replace')
     }
     if ((flags.resume || flags['dry-run']) && unfinished.size) walkId = [...unfinished.keys()][0]!
+    else if ((flags.resume || flags['dry-run']) && owedOfLease.size) walkId = leaseWalk!
     else if (flags.resume && leaseWalk && leaseState === 'running') walkId = leaseWalk
     else walkId = `${clock.now().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').toLowerCase()}-${Math.random().toString(36).slice(2, 6)}`
 
@@ -183,8 +198,9 @@ Exit codes: 0 every node is done, 1 the walk stopped (window, preflight blockers
     }
 
     const {runWalk} = await import('../../upgrade/walk/run.js')
+    const owed = walkId === leaseWalk ? owedOfLease : new Map<string, string>()
     const walkOptions = {
-      pool, walkId, target, nodes: walkNodesOf(poolNow, snapshot.pods), order: flags.order as (typeof ORDERS)[number], maxUnavailable,
+      pool, walkId, target, owed: [...owed.keys()], nodes: walkNodesOf(poolNow, snapshot.pods), order: flags.order as (typeof ORDERS)[number], maxUnavailable,
       ...(window ? {window} : {}), soakMs, readyTimeoutMs, replace: flags.replace, surge, operator: byOperator, dryRun: flags['dry-run'], clock, emit: emitEvent,
     }
     if (flags['dry-run']) {
@@ -192,24 +208,25 @@ Exit codes: 0 every node is done, 1 the walk stopped (window, preflight blockers
       const byName = new Map(poolNow.nodes.map(n => [n.metadata.name ?? '', n]))
       const readOnly = {read: async (name: string) => nodeView(name, byName.get(name))}
       const never = () => { throw new Error('a dry run does not change the cluster') }
-      const outcome = await runWalk({...walkOptions, signal: this.abort.signal}, {...readOnly, write: never, drain: never, handOver: never, waitReady: never, waitSurge: never})
+      const outcome = await runWalk({...walkOptions, signal: this.abort.signal}, {...readOnly, write: never, drain: never, handOver: never, waitReady: never, waitSurge: never, awaitSuccessor: never})
       return finish(summary(outcome.status === 'dry-run' ? 'dry-run' : 'stopped', outcome.message, outcome.done, outcome.remaining, outcome.nextWindow), outcome.status === 'dry-run' ? ExitCode.OK : ExitCode.FINDINGS)
     }
 
     // The pool's nodes when the walk began, by UID (a new node is one not among them): kept on the
     // Lease, so that a resumed walk counts the nodes that joined since as new, as the first did.
-    const {KNOWN_NODES_ANNOTATION, decodeKnownNodes, encodeKnownNodes} = await import('../../upgrade/walk/surge.js')
     const kept = leaseWalk === walkId ? existingLease?.metadata.annotations?.[KNOWN_NODES_ANNOTATION] : undefined
     const knownText = kept ?? encodeKnownNodes(found.nodes)
     const known = decodeKnownNodes(knownText)!
 
-    const {holdLease, kubeWalkOps} = await import('../../upgrade/walk/ops.js')
+    const {holdLease, kubeWalkOps, leaseLedger} = await import('../../upgrade/walk/ops.js')
     const {userInfo, hostname} = await import('node:os')
     let user = 'someone'
     try { user = userInfo().username } catch { /* no user entry: keep the placeholder */ }
     const holder = `${user}@${hostname()} (pid ${process.pid}, walk ${walkId})`
     const held = await holdLease(kube, leaseRef, {holder, durationSeconds: leaseSeconds, clock, annotations: {
       'kubectl-prod.io/walk': walkId, 'kubectl-prod.io/walk-target': target, 'kubectl-prod.io/walk-state': 'running', [KNOWN_NODES_ANNOTATION]: knownText,
+      // The ledger keeps only what is still owed.
+      [REPLACING_ANNOTATION]: encodeLedger(owed),
     }})
     if (!held.keeper) throw lockedError(pool, held.answer.holder, held.answer.expiresAt, leaseRef)
     const keeper = held.keeper
@@ -248,7 +265,7 @@ Exit codes: 0 every node is done, 1 the walk stopped (window, preflight blockers
       return answer
     }
     const ops = kubeWalkOps(kube, {
-      pool, poolLabel, target, known, poolNodes: found.nodes, ...(flags.hook ? {hook: flags.hook} : {}), ...(byOperator ? {operator: askOperator} : {}),
+      pool, poolLabel, target, known, poolNodes: found.nodes, ...(flags.replace ? {ledger: leaseLedger(keeper, owed)} : {}), ...(flags.hook ? {hook: flags.hook} : {}), ...(byOperator ? {operator: askOperator} : {}),
       kubeconfig, replace: flags.replace, handOverTimeoutMs, clock, signal,
       drain: {
         force: flags.force, deleteEmptyDirData: flags['delete-emptydir-data'], timeoutMs: drainTimeoutMs, concurrency: 10,

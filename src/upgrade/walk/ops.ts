@@ -6,7 +6,7 @@
 import type {Kube} from '../../kube/client.js'
 import {getNode} from '../../kube/cordon.js'
 import {writeWalkRecord, decodeWalkRecord} from '../../kube/journal.js'
-import {acquireLease, releaseLease, renewLease, type Lease, type LeaseAnswer, type LeaseRef} from '../../kube/lease.js'
+import {acquireLease, annotateLease, releaseLease, renewLease, type Lease, type LeaseAnswer, type LeaseRef} from '../../kube/lease.js'
 import {listAndWatch} from '../../kube/watch.js'
 import {isTransientFailure} from '../../kube/pods-watch.js'
 import type {Clock} from '../../model/clock.js'
@@ -17,7 +17,7 @@ import {isNodeReadyNow} from './inventory.js'
 import {isAtTarget} from './machine.js'
 import {runHook} from './hook.js'
 import {awaitOperator, type AskOperator} from './operator.js'
-import {freeSuccessor, poolStanding, replacedMessage, takenSuccessors, type PoolStanding} from './surge.js'
+import {REPLACING_ANNOTATION, encodeLedger, freeSuccessor, poolStanding, replacedMessage, takenSuccessors, type PoolStanding} from './surge.js'
 import type {HandOverResult, NodeView, WalkOps} from './types.js'
 import {count} from '../../model/text.js'
 
@@ -30,6 +30,8 @@ export interface KubeWalkOptions {
   known: ReadonlySet<string>
   /** The pool's nodes as this run found them: new nodes already standing in for nodes gone are taken. */
   poolNodes: Node[]
+  /** With replace: the ledger of nodes handed over whose successors are not yet taken (surge.ts), kept on the Lease. */
+  ledger?: ReplacementLedger
   hook?: string
   /** Neither hook nor replacement: ask the operator about each drained node (cli/prompts/hand-over.ts). */
   operator?: AskOperator
@@ -39,6 +41,24 @@ export interface KubeWalkOptions {
   drain: Omit<DrainOptions, 'signal' | 'clock'>
   clock: Clock
   signal?: AbortSignal
+}
+
+/** Nodes handed over for replacement, by name, with their UIDs, until their successors are taken. */
+export interface ReplacementLedger {
+  get(name: string): string | undefined
+  add(name: string, uid: string): Promise<void>
+  remove(name: string): Promise<void>
+}
+
+/** The ledger on the pool's Lease: each change is written through the keeper before the walk goes on. */
+export function leaseLedger(keeper: LeaseKeeper, initial: ReadonlyMap<string, string>): ReplacementLedger {
+  const entries = new Map(initial)
+  const save = () => keeper.annotate({[REPLACING_ANNOTATION]: encodeLedger(entries)})
+  return {
+    get: name => entries.get(name),
+    add: async (name, uid) => { if (entries.get(name) === uid) return; entries.set(name, uid); await save() },
+    remove: async name => { if (!entries.delete(name)) return; await save() },
+  }
 }
 
 export function nodeView(name: string, node: Node | undefined): NodeView {
@@ -129,11 +149,13 @@ export function kubeWalkOps(kube: Kube, o: KubeWalkOptions): WalkOps {
   const fetchNode = (name: string) => untilAnswered(() => getNode(kube, name, o.signal), patience, o.clock, o.signal)
   const read = async (name: string) => nodeView(name, await fetchNode(name))
   const take = (n: Node): string => { taken.add(n.metadata.uid ?? ''); return nameOf(n) }
+  /** A ledger write, as patient as a node record. */
+  const note = (write: () => Promise<void> | undefined) => untilAnswered(async () => { await write() }, patience, o.clock, o.signal)
 
   /** The old node leaves the pool, a new one joins Ready at the target: it is taken as the successor. */
-  const replacement = async (name: string, emit: (message: string) => void): Promise<HandOverResult> => {
-    emit(`waiting for ${name} to be deleted and a new node to join pool ${o.pool}`)
-    const uid = (await fetchNode(name))?.metadata.uid
+  const replacement = async (name: string, emit: (message: string) => void, gone?: string): Promise<HandOverResult> => {
+    emit(gone ? `waiting for a new node to join pool ${o.pool} in place of ${name}` : `waiting for ${name} to be deleted and a new node to join pool ${o.pool}`)
+    const uid = gone ?? (await fetchNode(name))?.metadata.uid
     let successor: Node | undefined
     const found = await watchNodesUntil(kube, pool, nodes => {
       if (stillThere(nodes, name, uid)) return false
@@ -141,7 +163,9 @@ export function kubeWalkOps(kube: Kube, o: KubeWalkOptions): WalkOps {
       return !!successor
     }, o.handOverTimeoutMs, o.signal)
     if (!found || !successor) return {ok: false, message: `no replacement of ${name} joined pool ${o.pool} Ready within ${minutes(o.handOverTimeoutMs)}`}
-    return {ok: true, node: take(successor), message: replacedMessage(name, nameOf(successor))}
+    const next = take(successor)
+    await note(() => o.ledger?.remove(name))
+    return {ok: true, node: next, message: replacedMessage(name, nameOf(successor))}
   }
 
   /** The operator upgrades or replaces the node; the pool is watched meanwhile, and a node Ready at the target settles it without an answer. */
@@ -175,6 +199,11 @@ export function kubeWalkOps(kube: Kube, o: KubeWalkOptions): WalkOps {
     write: async (name, record, unschedulable) => { await untilAnswered(() => writeWalkRecord(kube, name, record, unschedulable === undefined ? {} : {unschedulable}), patience, o.clock, o.signal) },
     drain: (name, emit) => drainNode(kube, name, {...o.drain, clock: o.clock, ...(o.signal ? {signal: o.signal} : {})}, emit),
     handOver: async (name, emit): Promise<HandOverResult> => {
+      if (o.replace && o.ledger) {
+        // Noted before the node can go: a walk stopped once it is deleted still knows to wait for its successor.
+        const uid = (await fetchNode(name))?.metadata.uid
+        if (uid) await note(() => o.ledger?.add(name, uid))
+      }
       if (o.hook) {
         const run = await runHook(o.hook, {
           KUBECTL_PROD_NODE: name, KUBECTL_PROD_POOL: o.pool, KUBECTL_PROD_TARGET_VERSION: o.target, KUBECONFIG: o.kubeconfig,
@@ -185,6 +214,11 @@ export function kubeWalkOps(kube: Kube, o: KubeWalkOptions): WalkOps {
       if (o.replace) return replacement(name, emit)
       if (o.operator) return operatorHandOver(name, o.operator, emit)
       return {ok: false, message: 'no way to hand the node over was given (--hook, --replace, or a terminal to ask in)'}
+    },
+    awaitSuccessor: async (old, emit) => {
+      const uid = o.ledger?.get(old)
+      if (!uid) return {ok: false, message: `${old} is not in the walk's ledger of nodes handed over`}
+      return replacement(old, emit, uid)
     },
     waitReady: async (name, timeoutMs) => {
       let last: Node | undefined
@@ -215,6 +249,8 @@ export function kubeWalkOps(kube: Kube, o: KubeWalkOptions): WalkOps {
 export interface LeaseKeeper {
   /** Aborted when the Lease is lost to another walk. */
   readonly lost: AbortSignal
+  /** Merges annotations into the Lease, between renewals. Throws when the Lease was lost. */
+  annotate(annotations: Record<string, string>): Promise<void>
   /** Stops renewing and frees the Lease; `via` is a connection to use instead (the walk's own is closed after Ctrl-C). */
   stop(annotations?: Record<string, string>, via?: Kube): Promise<void>
 }
@@ -226,11 +262,18 @@ export async function holdLease(kube: Kube, ref: LeaseRef, o: {holder: string; d
   let lease: Lease = answer.lease
   const lost = new AbortController()
   const stopped = new AbortController()
+  // Renewals and annotations write one at a time, each from the Lease the last one left.
+  let turn: Promise<unknown> = Promise.resolve()
+  const serial = <T>(write: () => Promise<T>): Promise<T> => {
+    const p = turn.then(write)
+    turn = p.catch(() => undefined)
+    return p
+  }
   const loop = (async () => {
     while (!stopped.signal.aborted) {
       try { await o.clock.sleep(o.durationSeconds * 1000 / 3, stopped.signal) } catch { return }
       try {
-        lease = await renewLease(kube, ref, lease, o.clock.now())
+        lease = await serial(() => renewLease(kube, ref, lease, o.clock.now()))
       } catch (err) {
         // A lost Lease stops the walk; a failed renewal is tried again at the next tick.
         if ((err as {kind?: string}).kind === 'conflict') { lost.abort(err); return }
@@ -241,9 +284,19 @@ export async function holdLease(kube: Kube, ref: LeaseRef, o: {holder: string; d
     answer,
     keeper: {
       lost: lost.signal,
+      annotate: annotations => serial(async () => {
+        if (lost.signal.aborted) throw lost.signal.reason
+        try {
+          lease = await annotateLease(kube, ref, lease, annotations, o.clock.now())
+        } catch (err) {
+          if ((err as {kind?: string}).kind === 'conflict') lost.abort(err)
+          throw err
+        }
+      }),
       stop: async (annotations, via) => {
         stopped.abort()
         await loop
+        await turn
         if (!lost.signal.aborted) await releaseLease(via ?? kube, ref, lease, annotations)
       },
     },

@@ -7,7 +7,10 @@
 // with that node left cordoned and its record saying why; so does an operator who aborts. A node
 // the operator skips stays drained and cordoned, and the walk goes on without it. With surge, a
 // cordoned node is drained only once enough new nodes have joined (surge.ts); the wait is not
-// recorded: it is read again from the pool, so a resumed walk does not wait twice. Nothing here
+// recorded: it is read again from the pool, so a resumed walk does not wait twice. With --replace,
+// a node handed over before the walk stopped and deleted since is in no list: the ledger on the
+// Lease names it (surge.ts), and the resumed walk first waits for its successor to join and be
+// Ready, in one of the maxUnavailable lanes, before it takes another node down. Nothing here
 // writes to a terminal: it emits events.
 import type {DrainEvent} from '../drain/types.js'
 import type {WalkEvent, WalkEventType} from '../../model/reports/nodepool.js'
@@ -44,17 +47,38 @@ export async function runWalk(o: WalkOptions, ops: WalkOps): Promise<WalkOutcome
   const inProgress = new Set(todo.filter(n => isInProgress(views.get(n.name)!.record, o.walkId)).map(n => n.name))
   const queue = orderWalkNodes(todo, o.order, inProgress)
   const history = emptyHistory()
-  say('walk-started', `walk ${o.walkId}: ${count(queue.length, 'node')} to take to ${o.target} (${queue.map(n => n.name).join(', ') || 'none'}), ${o.maxUnavailable} at a time${o.dryRun ? ' (dry run: nothing is changed)' : ''}`)
+  // Nodes gone while their successors are owed: waited for before any other node is taken down.
+  const owed = o.replace ? o.owed ?? [] : []
+  const first = owed.length ? `; first the successor${owed.length === 1 ? '' : 's'} of ${owed.join(', ')}, handed over before the walk stopped` : ''
+  say('walk-started', `walk ${o.walkId}: ${count(queue.length, 'node')} to take to ${o.target} (${queue.map(n => n.name).join(', ') || 'none'}), ${o.maxUnavailable} at a time${first}${o.dryRun ? ' (dry run: nothing is changed)' : ''}`)
 
-  if (o.dryRun) return simulate(o, queue, views, history, done, say)
+  if (o.dryRun) return simulate(o, queue, views, history, done, say, owed)
 
   let next = 0
   let stop: {status: 'stopped' | 'failed'; message: string; nextWindow?: Date} | undefined
   const skipped: string[] = []
+  let nextOwed = 0
+  const vanished: string[] = []
   const worker = async () => {
+    while (!stop && nextOwed < owed.length) {
+      const old = owed[nextOwed++]!
+      const end = await awaitOwed(o, ops, old, history, say)
+      if (end.kind === 'done') done.push(old)
+      else stop ??= {status: 'failed', message: `${old}: ${end.why}`}
+    }
     while (!stop && next < queue.length) {
-      const node = queue[next]!
+      // Taken before any await: the other lanes go on to the next node.
+      const node = queue[next++]!
       if (!inProgress.has(node.name)) {
+        // The pool moves while the walk goes: a node gone since it was listed, or one Ready at the
+        // target by now (a successor that was still starting then), is not taken down.
+        const view = await ops.read(node.name)
+        if (!view.exists || (view.ready && isAtTarget(view.kubeletVersion, o.target))) {
+          say('node-skipped', view.exists ? `already Ready at ${o.target} (${view.kubeletVersion})` : 'gone from the pool since the walk began', {node: node.name})
+          if (view.exists) done.push(node.name)
+          else vanished.push(node.name)
+          continue
+        }
         const estimate = estimateNode(node.podGraceSeconds, history, o.soakMs)
         const verdict = windowVerdict(o.window, o.clock.now(), estimate.totalMs)
         if (!verdict.start) {
@@ -63,7 +87,6 @@ export async function runWalk(o: WalkOptions, ops: WalkOps): Promise<WalkOutcome
           return
         }
       }
-      next++
       const end = await walkNode(o, ops, node, views.get(node.name)!.record, history, say)
       if (end.kind === 'failed') stop ??= {status: 'failed', message: `${node.name}: ${end.why}`}
       else if (end.kind === 'aborted') stop ??= {status: 'stopped', message: `${node.name}: ${end.why}`}
@@ -71,8 +94,8 @@ export async function runWalk(o: WalkOptions, ops: WalkOps): Promise<WalkOutcome
       else done.push(node.name)
     }
   }
-  await Promise.all(Array.from({length: Math.max(1, Math.min(o.maxUnavailable, queue.length))}, worker))
-  const remaining = queue.map(n => n.name).filter(n => !done.includes(n))
+  await Promise.all(Array.from({length: Math.max(1, Math.min(o.maxUnavailable, queue.length + owed.length))}, worker))
+  const remaining = [...owed, ...queue.map(n => n.name)].filter(n => !done.includes(n) && !vanished.includes(n))
   if (!stop && skipped.length) {
     stop = {status: 'stopped', message: `skipped by the operator: ${skipped.join(', ')} (drained and left cordoned; --resume asks again)`}
   }
@@ -182,6 +205,18 @@ async function walkNode(o: WalkOptions, ops: WalkOps, node: WalkNode, start: Nod
   }
 }
 
+/** A node handed over before the walk stopped and gone since: its successor joins, then is Ready at the target. */
+async function awaitOwed(o: WalkOptions, ops: WalkOps, old: string, history: WalkHistory, say: Say): Promise<NodeEnd> {
+  say('node-started', `resuming ${old}: it was handed over for replacement before the walk stopped and is gone; waiting for its successor before taking another node down`, {node: old})
+  const t0 = o.clock.now().getTime()
+  const result = await ops.awaitSuccessor(old, message => say('hand-over', message, {node: old}))
+  if (!result.ok) return {kind: 'failed', why: result.message}
+  history.handOverMs.push(o.clock.now().getTime() - t0)
+  say('handed-over', result.message, {node: old})
+  const why = await waitReplacement(o, ops, old, result.node, history, say)
+  return why ? {kind: 'failed', why} : {kind: 'done'}
+}
+
 async function waitReplacement(o: WalkOptions, ops: WalkOps, old: string, successor: string, history: WalkHistory, say: Say): Promise<string | undefined> {
   const why = await waitReadyAndSoak(o, ops, successor, history, say)
   if (!why) say('node-done', `done: in place of ${old}, Ready at ${o.target}`, {node: successor})
@@ -206,9 +241,18 @@ async function waitReadyAndSoak(o: WalkOptions, ops: WalkOps, name: string, hist
 }
 
 /** The walk as it would go: estimates in place of work, the window checked at each start. */
-function simulate(o: WalkOptions, queue: WalkNode[], views: Map<string, {unschedulable: boolean; record?: NodeWalkRecord}>, history: WalkHistory, done: string[], say: Say): WalkOutcome {
-  const lanes = Array.from({length: Math.max(1, Math.min(o.maxUnavailable, queue.length))}, () => o.clock.now().getTime())
+function simulate(o: WalkOptions, queue: WalkNode[], views: Map<string, {unschedulable: boolean; record?: NodeWalkRecord}>, history: WalkHistory, done: string[], say: Say, owed: string[]): WalkOutcome {
+  const lanes = Array.from({length: Math.max(1, Math.min(o.maxUnavailable, queue.length + owed.length))}, () => o.clock.now().getTime())
   const fit: string[] = []
+  for (const old of owed) {
+    // Under way already: the window does not hold it back.
+    const lane = lanes.indexOf(Math.min(...lanes))
+    const startAt = new Date(lanes[lane]!)
+    const estimate = estimateNode([], history, o.soakMs)
+    say('node-started', `would wait for the successor of ${old} (handed over before the walk stopped, and gone) to join and be Ready at ${o.target}${o.soakMs ? `, soak ${minutes(o.soakMs)}` : ''}: about ${minutes(estimate.totalMs)} from ${startAt.toISOString()}`, {node: old})
+    lanes[lane] = startAt.getTime() + estimate.totalMs
+    fit.push(old)
+  }
   for (const node of queue) {
     const lane = lanes.indexOf(Math.min(...lanes))
     const startAt = new Date(lanes[lane]!)

@@ -8,6 +8,12 @@
 // spare = new nodes Ready at the target - known nodes no longer in the pool >= N. The count is
 // read from the cluster each time, so a resumed walk does not wait again for nodes that joined
 // before it stopped, and a node replaced since uses up one of them.
+//
+// The ledger: with --replace, each node handed over is noted on the Lease (name and UID) until its
+// successor is taken. A walk stopped after the cloud deleted a node but before its successor
+// joined finds the node in no list when resumed; the ledger names it, and the walk waits for that
+// successor (and for it to be Ready) before it takes another node down. A ledger entry is owed
+// only while the pool is short: new nodes Ready at the target fewer than the known nodes gone.
 import type {Node} from '../../model/k8s.js'
 import {isNodeReadyNow} from './inventory.js'
 import {isAtTarget} from './machine.js'
@@ -74,4 +80,35 @@ export function replacedMessage(old: string, successor: string): string {
 /** The successor a hand-over line names, when it is replacedMessage's. */
 export function successorNamed(message: string): string | undefined {
   return /^\S+ was replaced by (\S+)$/.exec(message)?.[1]
+}
+
+/** Lease annotation: nodes handed over for replacement whose successor was not yet taken, as name=uid. */
+export const REPLACING_ANNOTATION = 'kubectl-prod.io/walk-replacing'
+
+export function encodeLedger(entries: ReadonlyMap<string, string>): string {
+  return [...entries].sort(([a], [b]) => a.localeCompare(b)).map(([name, uid]) => `${name}=${uid}`).join(',')
+}
+
+/** name → UID; entries that do not read as name=uid are dropped. */
+export function decodeLedger(text: string | undefined): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const part of (text ?? '').split(',')) {
+    const m = /^\s*([^=\s]+)=([^=\s]+)\s*$/.exec(part)
+    if (m) out.set(m[1]!, m[2]!)
+  }
+  return out
+}
+
+/**
+ * The ledger's nodes whose successors are still owed when a walk starts or resumes: those gone from
+ * the pool, as many as the pool is short (known nodes gone beyond the new nodes Ready at the
+ * target), by name. The others have a successor standing, or are still in the pool with their own
+ * record.
+ */
+export function owedSuccessors(known: ReadonlySet<string>, ledger: ReadonlyMap<string, string>, nodes: Iterable<Node>, target: string): Map<string, string> {
+  const list = [...nodes]
+  const present = new Set(list.map(n => n.metadata.uid ?? ''))
+  const short = Math.max(0, -poolStanding(known, list, target).spare)
+  const gone = [...ledger].filter(([, uid]) => !present.has(uid)).sort(([a], [b]) => a.localeCompare(b))
+  return new Map(gone.slice(0, short))
 }

@@ -44,6 +44,12 @@ export interface WalkOps {
   handOver(node: string, emit: (message: string) => void): Promise<HandOverResult>
   /** Until the node is Ready at the target version, or the timeout; false with why. */
   waitReady(node: string, timeoutMs: number): Promise<{ok: boolean; message: string}>
+  /**
+   * With replace, for a node handed over before the walk stopped and gone since (surge.ts, the
+   * ledger): until a new node Ready at the target joins that no other node took, or the hand-over
+   * timeout. Like handOver, `node` is the successor.
+   */
+  awaitSuccessor(old: string, emit: (message: string) => void): Promise<HandOverResult>
   /** Until `count` new nodes Ready at the target stand in the pool beyond the successors of the nodes gone (surge.ts), or the hand-over timeout. */
   waitSurge(count: number, emit: (message: string) => void): Promise<{ok: boolean; message: string}>
 }
@@ -63,6 +69,8 @@ export interface WalkOptions {
   replace: boolean
   /** With replace: new nodes that must have joined before a cordoned node is drained (0: none). */
   surge?: number
+  /** With replace: nodes handed over before the walk stopped, gone, their successors not yet joined (surge.ts, owedSuccessors): waited for first. */
+  owed?: string[]
   /** No hook, no replacement: the operator at the terminal upgrades or replaces each drained node. */
   operator?: boolean
   dryRun: boolean

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {acquireLease, leaseExpiry, microTime, releaseLease, renewLease, walkLeaseName, type Lease} from '../../../src/kube/lease.ts'
+import {acquireLease, annotateLease, leaseExpiry, microTime, releaseLease, renewLease, walkLeaseName, type Lease} from '../../../src/kube/lease.ts'
 import type {Kube, RequestInit} from '../../../src/kube/client.ts'
 import {ClusterError} from '../../../src/model/errors.ts'
 
@@ -81,6 +81,21 @@ describe('the walk Lease', () => {
     if (!a.acquired) throw new Error('not acquired')
     await acquireLease(kube, ref, {holder: 'bob', durationSeconds: 10, now: later(20)})
     await expect(renewLease(kube, ref, a.lease, later(21))).rejects.toThrow(/lost its Lease .* to bob/)
+  })
+
+  it('annotated by its holder even after a renewal moved it on; by a former holder, a conflict', async () => {
+    const {kube, store} = leaseServer()
+    const a = await acquireLease(kube, ref, {holder: 'alice', durationSeconds: 10, now: t0, annotations: {'kubectl-prod.io/walk': 'w1'}})
+    if (!a.acquired) throw new Error('not acquired')
+    // The copy in hand is older than the Lease (a renewal wrote since): read again and written.
+    await renewLease(kube, ref, a.lease, later(3))
+    const annotated = await annotateLease(kube, ref, a.lease, {'kubectl-prod.io/walk-replacing': 'n-a=uid-a'}, later(4))
+    const key = [...store.keys()][0]!
+    expect(store.get(key)!.metadata.annotations).toEqual({'kubectl-prod.io/walk': 'w1', 'kubectl-prod.io/walk-replacing': 'n-a=uid-a'})
+    expect(leaseExpiry(annotated)?.toISOString()).toBe('2026-03-07T01:00:14.000Z')
+    await acquireLease(kube, ref, {holder: 'bob', durationSeconds: 10, now: later(30)})
+    await expect(annotateLease(kube, ref, annotated, {'kubectl-prod.io/walk-replacing': ''}, later(31))).rejects.toThrow(/lost its Lease .* to bob/)
+    expect(store.get(key)!.metadata.annotations?.['kubectl-prod.io/walk-replacing']).toBe('n-a=uid-a')
   })
 
   it('released, it is free at once, and a release by a former holder changes nothing', async () => {

@@ -5,7 +5,7 @@ import type {NodeWalkRecord} from '../../../../src/kube/journal.ts'
 import type {DrainResult} from '../../../../src/upgrade/drain/types.ts'
 import type {WalkEvent} from '../../../../src/model/reports/nodepool.ts'
 import type {Node} from '../../../../src/model/k8s.ts'
-import {freeSuccessor, poolStanding, replacedMessage, takenSuccessors} from '../../../../src/upgrade/walk/surge.ts'
+import {freeSuccessor, owedSuccessors, poolStanding, replacedMessage, takenSuccessors} from '../../../../src/upgrade/walk/surge.ts'
 import type {HandOverResult, NodeView, WalkNode, WalkOps, WalkOptions} from '../../../../src/upgrade/walk/types.ts'
 
 export class FakeClock implements Clock {
@@ -62,6 +62,10 @@ export class FakePool {
   log: string[] = []
   /** The UIDs of the pool when the walk began (kept on the Lease in the real walk: it outlives a crash). */
   known: Set<string>
+  /** Nodes handed over for replacement whose successors were not taken yet, name → UID (on the Lease in the real walk). */
+  ledger = new Map<string, string>()
+  /** The most nodes down at once, as the walk cordoned one: cordoned by the walk, plus known nodes gone without a successor Ready. */
+  maxDown = 0
 
   clock: FakeClock
   target: string
@@ -87,6 +91,11 @@ export class FakePool {
     return name
   }
 
+  /** What the command passes a resumed walk: the ledger's nodes whose successors are still owed. */
+  owed(): string[] {
+    return [...owedSuccessors(this.known, this.ledger, this.asNodes(), this.target).keys()]
+  }
+
   /** The pool as the API server would list it. */
   asNodes(): Node[] {
     return [...this.nodes.entries()].filter(([, n]) => n.exists).map(([name, n]) => ({
@@ -110,6 +119,15 @@ export class FakePool {
   ops(): WalkOps {
     // As kubeWalkOps starts: new nodes that already stand in for nodes gone are taken.
     const taken = takenSuccessors(this.known, this.asNodes(), this.target)
+    const successorOf = (name: string): HandOverResult => {
+      let free = freeSuccessor(this.known, taken, this.asNodes(), this.target)
+      if (!free && !this.joinOnDelete) return {ok: false, message: `no replacement of ${name} joined`}
+      if (!free) { this.join(this.successors.get(name)); free = freeSuccessor(this.known, taken, this.asNodes(), this.target) }
+      taken.add(free!.metadata.uid!)
+      this.ledger.delete(name)
+      const successor = free!.metadata.name!
+      return {ok: true, node: successor, message: replacedMessage(name, successor)}
+    }
     return {
       read: async name => {
         this.tick()
@@ -124,7 +142,12 @@ export class FakePool {
         const n = this.node(name)
         n.record = {...record}
         this.writes++
-        if (unschedulable === true && !n.unschedulable) { n.unschedulable = true; this.cordonedAtOnce++; this.log.push(`cordon ${name}`) }
+        if (unschedulable === true && !n.unschedulable) {
+          n.unschedulable = true
+          this.cordonedAtOnce++
+          this.log.push(`cordon ${name}`)
+          this.maxDown = Math.max(this.maxDown, this.cordonedAtOnce + Math.max(0, -poolStanding(this.known, this.asNodes(), this.target).spare))
+        }
         if (unschedulable === false && n.unschedulable) { n.unschedulable = false; this.uncordoned.push(name); this.cordonedAtOnce-- }
         this.maxCordonedAtOnce = Math.max(this.maxCordonedAtOnce, this.cordonedAtOnce)
       },
@@ -150,19 +173,24 @@ export class FakePool {
         emit(`hook output for ${name}`)
         if (exit !== 0) return {ok: false, message: `the hook exited ${exit}`}
         if (this.replacing || this.successors.has(name)) {
-          // The cloud deletes the node; a free new node takes its place, or the cloud makes one.
+          // Noted on the ledger, then the cloud deletes the node (the walk may stop right then);
+          // a free new node takes its place, or the cloud makes one.
           const old = this.node(name)
+          this.ledger.set(name, old.uid)
           old.exists = false
           if (old.unschedulable) this.cordonedAtOnce--
-          let free = freeSuccessor(this.known, taken, this.asNodes(), this.target)
-          if (!free && !this.joinOnDelete) return {ok: false, message: `no replacement of ${name} joined`}
-          if (!free) { this.join(this.successors.get(name)); free = freeSuccessor(this.known, taken, this.asNodes(), this.target) }
-          taken.add(free!.metadata.uid!)
-          const successor = free!.metadata.name!
-          return {ok: true, node: successor, message: replacedMessage(name, successor)}
+          this.tick()
+          return successorOf(name)
         }
         this.node(name).version = `v${this.target}.1`
         return {ok: true, node: name, message: 'the hook exited 0'}
+      },
+      awaitSuccessor: async (old, emit) => {
+        this.tick()
+        if (!this.ledger.has(old)) return {ok: false, message: `${old} is not in the ledger`}
+        emit(`waiting for a new node in place of ${old}`)
+        this.clock.advance(this.handOverMs)
+        return successorOf(old)
       },
       waitReady: async name => {
         this.tick()

@@ -154,7 +154,7 @@ describe('runWalk', () => {
 
   it('finishes a node it had begun even when the window has closed since', async () => {
     const pool = new FakePool(new FakeClock(T0), ['n-a', 'n-b'])
-    pool.crashAt = 5 // n-a cordoned (call 4), crash as it is about to drain
+    pool.crashAt = 6 // n-a read again before starting (3), cordoned (4, 5), crash as it is about to drain
     await expect(runWalk(walkOptions(pool), pool.ops())).rejects.toBeInstanceOf(Crash)
     expect(pool.nodes.get('n-a')!.record?.step).toBe('cordoned')
     pool.crashAt = 0

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import type {Node} from '../../../../src/model/k8s.ts'
 import {runWalk} from '../../../../src/upgrade/walk/run.ts'
-import {decodeKnownNodes, encodeKnownNodes, freeSuccessor, poolStanding, replacedMessage, successorNamed, takenSuccessors} from '../../../../src/upgrade/walk/surge.ts'
+import {decodeKnownNodes, decodeLedger, encodeKnownNodes, encodeLedger, freeSuccessor, owedSuccessors, poolStanding, replacedMessage, successorNamed, takenSuccessors} from '../../../../src/upgrade/walk/surge.ts'
 import {Crash, FakeClock, FakePool, walkOptions} from './fakes.ts'
 
 const T0 = Date.parse('2026-03-07T01:00:00Z')
@@ -74,6 +74,136 @@ describe('runWalk with --replace, resumed', () => {
     expect(again.status).toBe('failed')
     expect(again.message).toBe('n-b: no replacement of n-b joined')
     expect(pool.drains).toEqual(['n-a', 'n-b'])
+  })
+})
+
+describe('the ledger of nodes handed over for replacement', () => {
+  const known = new Set(['u-a', 'u-b', 'u-c'])
+  const ledger = new Map([['a', 'u-a']])
+  const owed = (nodes: Node[], l: Map<string, string> = ledger) => [...owedSuccessors(known, l, nodes, '1.37').keys()]
+
+  it('owes the successor of a node of the ledger that is gone while the pool is short', () => {
+    expect(owed([node('b', 'u-b'), node('c', 'u-c')])).toEqual(['a'])
+    // Joined but not Ready at the target yet: still owed (the walk waits for it to be Ready).
+    expect(owed([node('b', 'u-b'), node('c', 'u-c'), node('x', 'u-x', {version: 'v1.37.0', ready: false})])).toEqual(['a'])
+    expect(owed([node('b', 'u-b'), node('c', 'u-c'), node('x', 'u-x', {version: 'v1.36.4'})])).toEqual(['a'])
+  })
+
+  it('owes nothing once a new node Ready at the target stands in, or while the node is still in the pool', () => {
+    expect(owed([node('b', 'u-b'), node('c', 'u-c'), node('x', 'u-x', {version: 'v1.37.0'})])).toEqual([])
+    expect(owed([node('a', 'u-a'), node('b', 'u-b'), node('c', 'u-c')])).toEqual([])
+  })
+
+  it('owes only nodes the walk handed over: a node removed by someone else is not waited for', () => {
+    // c went (an autoscaler): the pool is two short, but only a is the walk's to wait for.
+    expect(owed([node('b', 'u-b')])).toEqual(['a'])
+    expect(owed([node('b', 'u-b')], new Map())).toEqual([])
+    // One new node Ready: it stands in for one of the two gone; one is still owed.
+    expect(owed([node('b', 'u-b'), node('x', 'u-x', {version: 'v1.37.0'})])).toEqual(['a'])
+  })
+
+  it('knows a machine back under the handed-over name by its new UID: owed until it is Ready at the target', () => {
+    expect(owed([node('a', 'u-a2', {version: 'v1.37.0', ready: false}), node('b', 'u-b'), node('c', 'u-c')])).toEqual(['a'])
+    expect(owed([node('a', 'u-a2', {version: 'v1.37.0'}), node('b', 'u-b'), node('c', 'u-c')])).toEqual([])
+  })
+
+  it('is kept as name=uid pairs on one annotation; what does not read as one is dropped', () => {
+    const text = encodeLedger(new Map([['pool-b', 'u-b'], ['pool-a', 'u-a']]))
+    expect(text).toBe('pool-a=u-a,pool-b=u-b')
+    expect(decodeLedger(text)).toEqual(new Map([['pool-a', 'u-a'], ['pool-b', 'u-b']]))
+    expect(decodeLedger('')).toEqual(new Map())
+    expect(decodeLedger(undefined)).toEqual(new Map())
+    expect(decodeLedger('x, =u, y=, z=u-z=q ,w=u-w')).toEqual(new Map([['w', 'u-w']]))
+  })
+})
+
+describe('runWalk with --replace, stopped after the cloud deleted a node and before its successor joined', () => {
+  const names = ['n-a', 'n-b', 'n-c']
+  const fresh = () => {
+    const pool = new FakePool(new FakeClock(T0), names)
+    pool.replacing = true
+    return pool
+  }
+  /** As the command plans a resumed walk: from the pool as it is now, with the successors the ledger still owes. */
+  const resumed = (pool: FakePool, owed = pool.owed()) =>
+    walkOptions(pool, {replace: true, owed, nodes: walkOptions(pool).nodes.filter(n => pool.nodes.get(n.name)!.exists)})
+  /** Stopped at the first moment n-a is gone and its successor has not joined. */
+  const stoppedAfterDelete = async () => {
+    for (let k = 1; ; k++) {
+      const pool = fresh()
+      pool.crashAt = k
+      await expect(runWalk(resumed(pool), pool.ops())).rejects.toBeInstanceOf(Crash)
+      pool.crashAt = 0
+      if (!pool.nodes.get('n-a')!.exists) return pool
+    }
+  }
+
+  it('resumed, waits for that successor and sees it Ready before it takes another node down', async () => {
+    const pool = await stoppedAfterDelete()
+    expect(pool.owed()).toEqual(['n-a'])
+    expect(pool.joined).toEqual([])
+    const o = resumed(pool)
+    const outcome = await runWalk(o, pool.ops())
+    expect(outcome.status).toBe('done')
+    expect(outcome.done).toContain('n-a')
+    expect(pool.log.indexOf('join new-0')).toBeLessThan(pool.log.indexOf('cordon n-b'))
+    expect(pool.maxDown).toBe(1)
+    expect(o.events.find(e => e.type === 'walk-started')?.message).toContain('first the successor of n-a, handed over before the walk stopped')
+    expect(o.events.filter(e => e.node === 'n-a').map(e => e.type)).toEqual(['node-started', 'hand-over', 'handed-over'])
+    expect(o.events.find(e => e.type === 'handed-over' && e.node === 'n-a')?.message).toBe('n-a was replaced by new-0')
+    expect(o.events.filter(e => e.node === 'new-0').map(e => e.type)).toEqual(['waiting-ready', 'ready', 'node-done'])
+    expect(pool.ledger.size).toBe(0)
+  })
+
+  it('without the ledger, the resumed walk would take a second node down while the first is still missing', async () => {
+    const pool = await stoppedAfterDelete()
+    expect((await runWalk(resumed(pool, []), pool.ops())).status).toBe('done')
+    expect(pool.maxDown).toBe(2)
+  })
+
+  it('never more than max-unavailable nodes down, none drained twice, one successor per node, at a crash at any point', async () => {
+    const clean = fresh()
+    expect((await runWalk(resumed(clean), clean.ops())).status).toBe('done')
+    expect(clean.maxDown).toBe(1)
+    let owing = 0
+    for (let k = 1; k <= clean.calls; k++) {
+      const pool = fresh()
+      pool.crashAt = k
+      await expect(runWalk(resumed(pool), pool.ops()), `crash at ${k}`).rejects.toBeInstanceOf(Crash)
+      pool.crashAt = 0
+      if (pool.owed().length) owing++
+      const outcome = await runWalk(resumed(pool), pool.ops())
+      expect(outcome.status, `crash at ${k}`).toBe('done')
+      expect(pool.maxDown, `crash at ${k}`).toBeLessThanOrEqual(1)
+      expect(pool.drainedTwice, `crash at ${k}`).toEqual([])
+      expect(pool.joined, `crash at ${k}`).toHaveLength(3)
+      for (const n of names) expect(pool.nodes.get(n)!.exists, `crash at ${k}: ${n}`).toBe(false)
+      expect(new Set(pool.drains).size, `crash at ${k}`).toBe(3)
+      expect(pool.ledger.size, `crash at ${k}`).toBe(0)
+    }
+    // One crash point for each node: after it was deleted, before its successor joined.
+    expect(owing).toBe(3)
+  })
+
+  it('stops failed when the successor does not come, keeping the ledger, with no other node touched', async () => {
+    const pool = await stoppedAfterDelete()
+    pool.joinOnDelete = false
+    const outcome = await runWalk(resumed(pool), pool.ops())
+    expect(outcome).toMatchObject({status: 'failed', message: 'n-a: no replacement of n-a joined'})
+    expect(outcome.remaining).toEqual(['n-a', 'n-b', 'n-c'])
+    expect(pool.ledger.has('n-a')).toBe(true)
+    expect(pool.nodes.get('n-b')!.unschedulable).toBe(false)
+    expect(pool.drains).toEqual(['n-a'])
+  })
+
+  it('in a dry run, says it would wait for that successor first', async () => {
+    const pool = await stoppedAfterDelete()
+    const o = {...resumed(pool), dryRun: true}
+    const outcome = await runWalk(o, pool.ops())
+    expect(outcome.status).toBe('dry-run')
+    expect(outcome.remaining).toEqual(['n-a', 'n-b', 'n-c'])
+    expect(o.events.find(e => e.node === 'n-a')?.message).toMatch(/^would wait for the successor of n-a \(handed over before the walk stopped, and gone\) to join and be Ready at 1\.37: about \d+ min from /)
+    expect(pool.joined).toEqual([])
   })
 })
 
