@@ -214,6 +214,9 @@ export class ListBody {
   private carry = ''
   private readonly onItem: (text: string) => void
   private readonly skipManagedFields: boolean
+  /** The start every item has, once the first is seen (FAST_START or META_START), and the text that ends one item and begins the next. */
+  private prefix: string | undefined
+  private fastEnd = ''
 
   /**
    * `onItem` gets each item's text. It may throw a SyntaxError for a text that is not JSON: that
@@ -271,18 +274,28 @@ export class ListBody {
       if (at > 0) { text = text.slice(at); this.pending = text; this.searched = Math.max(0, this.searched - at) }
       if (text.length === 0 && !ending) return
       if (text.charCodeAt(0) === CLOSE_BRACKET) { this.state = 'tail'; this.tail = text; this.pending = ''; return }
-      if (!text.startsWith(FAST_START)) {
-        // The start of an item so far: its first key is yet to come.
-        if (text.length < FAST_START.length && FAST_START.startsWith(text) && !ending) return
+      if (this.prefix === undefined) {
+        const prefix = text.startsWith(FAST_START) ? FAST_START : text.startsWith(META_START) ? META_START : undefined
+        if (!prefix) {
+          // The start of an item so far: its first key is yet to come.
+          if (!ending && (FAST_START.startsWith(text) || META_START.startsWith(text))) return
+          return this.exact()
+        }
+        this.prefix = prefix
+        this.fastEnd = `},${prefix}`
+      }
+      const prefix = this.prefix
+      if (!text.startsWith(prefix)) {
+        if (text.length < prefix.length && prefix.startsWith(text) && !ending) return
         return this.exact()
       }
-      let end = text.indexOf(FAST_END, Math.max(1, this.searched))
+      let end = text.indexOf(this.fastEnd, Math.max(1, this.searched))
       if (end < 0) {
         if (ending && (text.endsWith(FAST_LAST) || text.endsWith(FAST_LAST + '\n'))) end = text.lastIndexOf(FAST_LAST)
         else if (ending || text.length > FAST_MAX_CHARS) return this.exact()
-        else { this.searched = Math.max(1, text.length - FAST_END.length + 1); return }
+        else { this.searched = Math.max(1, text.length - this.fastEnd.length + 1); return }
       }
-      const item = this.skipManagedFields ? withoutManagedFields(text, end + 1) : text.slice(0, end + 1)
+      const item = this.skipManagedFields ? withoutManagedFields(text, end + 1, prefix.length) : text.slice(0, end + 1)
       if (item === undefined) return this.exact()
       try {
         this.onItem(item)
@@ -397,9 +410,10 @@ export class ListBody {
   }
 }
 
-// Items of built-in kinds begin with their metadata; this ends one and begins the next.
+// Items of built-in kinds begin with their metadata; those of a metadata-only list with their
+// kind and apiVersion, then their metadata. `},` and the start end one item and begin the next.
 const FAST_START = '{"metadata":{'
-const FAST_END = '},{"metadata":{'
+const META_START = '{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":{'
 // The end of the last item, the items array and the List (its metadata comes before the items;
 // the API server ends the body with a newline).
 const FAST_LAST = '}]}'
@@ -409,29 +423,28 @@ const MANAGED_FIELDS = '"managedFields":['
 const LOWER_A = 97, LOWER_Z = 122, UPPER_A = 65, UPPER_Z = 90
 
 /**
- * The item `text.slice(0, end)` (it begins with FAST_START) with the content of its
- * metadata.managedFields dropped, as the exact scan drops it; undefined when that cannot be
+ * The item `text.slice(0, end)` (its metadata's content begins at `start`) with the content of
+ * its metadata.managedFields dropped, as the exact scan drops it; undefined when that cannot be
  * done with certainty here (the exact scan then reads the item). The array is cut when the key
  * is a direct key of the metadata (nesting followed from the item's start), no `[` comes before
  * the first `]` after it, and that `]` is followed by `}` (the metadata ends: managedFields is
- * the last field the API server writes of it), `,"` and a letter: a key, which rules out a `]`
- * inside a string.
+ * the last field the API server writes of it), then either `,"` and a letter (a key) or the
+ * item's closing `}` (a metadata-only item); both rule out a `]` inside a string.
  */
-export function withoutManagedFields(text: string, end: number): string | undefined {
-  const at = text.indexOf(MANAGED_FIELDS, FAST_START.length)
+export function withoutManagedFields(text: string, end: number, start = FAST_START.length): string | undefined {
+  const at = text.indexOf(MANAGED_FIELDS, start)
   if (at < 0 || at >= end) return text.slice(0, end)
-  const where = keyOfMetadata(text, at)
+  const where = keyOfMetadata(text, at, start)
   // The metadata ended before: it has no managedFields, and the exact scan drops nothing.
   if (where === 'after') return text.slice(0, end)
   if (where !== 'direct') return undefined
   const open = at + MANAGED_FIELDS.length
   const close = text.indexOf(']', open)
   const nested = text.indexOf('[', open)
-  if (close < 0 || close >= end || (nested >= 0 && nested < close) ||
-    text.charCodeAt(close + 1) !== CLOSE_BRACE || text.charCodeAt(close + 2) !== COMMA || text.charCodeAt(close + 3) !== QUOTE ||
-    !isLetter(text.charCodeAt(close + 4))) {
-    return undefined
-  }
+  const metadataEnds = text.charCodeAt(close + 1) === CLOSE_BRACE
+  const keyFollows = text.charCodeAt(close + 2) === COMMA && text.charCodeAt(close + 3) === QUOTE && isLetter(text.charCodeAt(close + 4))
+  const itemEnds = close + 3 === end && text.charCodeAt(close + 2) === CLOSE_BRACE
+  if (close < 0 || close >= end || (nested >= 0 && nested < close) || !metadataEnds || !(keyFollows || itemEnds)) return undefined
   return text.slice(0, open) + text.slice(close, end)
 }
 
@@ -440,12 +453,12 @@ function isLetter(ch: number): boolean {
 }
 
 /**
- * Where the key beginning at `at` (a quote) stands: a direct key of the object FAST_START
- * opens ('direct'), after that object has ended ('after'), or otherwise ('nested').
+ * Where the key beginning at `at` (a quote) stands: a direct key of the metadata, whose content
+ * begins at `start` ('direct'), after the metadata has ended ('after'), or otherwise ('nested').
  */
-function keyOfMetadata(text: string, at: number): 'direct' | 'after' | 'nested' {
+function keyOfMetadata(text: string, at: number, start: number): 'direct' | 'after' | 'nested' {
   let depth = 0
-  for (let i = FAST_START.length; i < at; i++) {
+  for (let i = start; i < at; i++) {
     const ch = text.charCodeAt(i)
     if (ch === QUOTE) {
       let j = text.indexOf('"', i + 1)
@@ -458,7 +471,7 @@ function keyOfMetadata(text: string, at: number): 'direct' | 'after' | 'nested' 
       if (--depth < 0) return 'after'
     }
   }
-  return depth === 0 && (at === FAST_START.length || text.charCodeAt(at - 1) === COMMA) ? 'direct' : 'nested'
+  return depth === 0 && (at === start || text.charCodeAt(at - 1) === COMMA) ? 'direct' : 'nested'
 }
 
 function oddBackslashesBefore(c: string, j: number, lo: number): boolean {

@@ -266,14 +266,15 @@ describe('continueToken', () => {
   })
 })
 
+/** A small deterministic generator (mulberry32), so a failure can be replayed. */
+const random = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+}
+
 describe('ListBody', () => {
-  /** A small deterministic generator (mulberry32), so a failure can be replayed. */
-  const random = (seed: number) => () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
   const awkward = ['', 'x', '"', '\\', '\\"', '"\\', ']', '}', '{', '[', ',', ':', 'metadata', 'managedFields', '"items":[', '"continue":"no"', 'é', '✓', '\u2028']
   function value(next: () => number, depth: number): unknown {
     const pick = next()
@@ -373,5 +374,65 @@ describe('ListBody', () => {
     const cut = new ListBody(() => undefined)
     cut.push('{"metadata":{},"items":[{"a":')
     expect(() => cut.end()).toThrow(SyntaxError)
+  })
+})
+
+describe('ListBody: metadata-only items', () => {
+  const META = {kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1'}
+  // Texts that look like what the scan looks for, inside strings, keys and nested objects.
+  const tricky = ['},{"metadata":{', `},${JSON.stringify(META).slice(0, -1)},"metadata":{`, '}]}', ']}}', '"managedFields":[', '[', ']', '{', '}', '\\', '\\"', '"', 'k:{\\"name\\":\\"a\\"}']
+  function item(next: () => number): Record<string, unknown> {
+    const pick = () => tricky[Math.floor(next() * tricky.length)]!
+    const entry = () => next() < 0.2 ? {manager: pick(), fieldsV1: {[pick()]: {}}, list: [pick()]} : {manager: pick(), operation: 'Update', fieldsV1: {'f:metadata': {[`f:${pick()}`]: {}}, [`k:{"name":"${pick()}"}`]: {}}}
+    const metadata: Record<string, unknown> = {name: `n-${pick()}`}
+    if (next() < 0.5) metadata.annotations = {'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({apiVersion: pick(), kind: pick()})}
+    if (next() < 0.3) metadata.ownerReferences = [{apiVersion: 'v1', kind: pick(), name: pick()}]
+    if (next() < 0.1) metadata.extra = {managedFields: [entry()]}
+    if (next() < 0.85) metadata.managedFields = Array.from({length: Math.floor(next() * 4)}, entry)
+    if (next() < 0.05) metadata.after = pick()
+    return {...META, metadata}
+  }
+
+  it('hands over each item exactly as JSON.parse reads it, managedFields dropped or not, however the body is cut', () => {
+    for (let seed = 1; seed <= 400; seed++) {
+      const next = random(seed)
+      const list = {kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: {resourceVersion: '9', continue: `t${seed}`}, items: Array.from({length: Math.floor(next() * 6)}, () => item(next))}
+      const text = JSON.stringify(list) + (next() < 0.5 ? '\n' : '')
+      for (const skipManagedFields of [false, true]) {
+        for (const size of [1 + Math.floor(next() * 40), 4096]) {
+          const items: unknown[] = []
+          const body = new ListBody(t => items.push(JSON.parse(t)), {skipManagedFields})
+          for (let i = 0; i < text.length; i += size) body.push(text.slice(i, i + size))
+          const expected = (JSON.parse(text) as typeof list).items
+          if (skipManagedFields) for (const i of expected) if ('managedFields' in (i.metadata as object)) (i.metadata as {managedFields: unknown}).managedFields = []
+          expect(body.end(), `seed ${seed}`).toEqual({...list, items: []})
+          expect(items, `seed ${seed}`).toEqual(expected)
+        }
+      }
+    }
+  })
+
+  it('finds the items of a metadata-only list as the API server writes it the fast way, without the character scan', () => {
+    const tree = {'f:status': {'f:conditions': {'.': {}, 'k:{"type":"Ready"}': {'.': {}, 'f:status': {}}}, 'f:podIPs': {'k:{"ip":"10.244.0.16"}': {'.': {}}}}}
+    const items = Array.from({length: 3}, (_, n) => ({...META, metadata: {
+      name: `run-${n}`, namespace: 'bench', uid: `u${n}`, labels: {app: `run-${n}`},
+      annotations: {'kubectl.kubernetes.io/last-applied-configuration': '{"apiVersion":"extensions/v1beta1","kind":"Ingress"}\n'},
+      managedFields: [
+        {manager: 'kwok', operation: 'Update', apiVersion: 'v1', time: '2026-12-03T18:26:13Z', fieldsType: 'FieldsV1', fieldsV1: tree, subresource: 'status'},
+        {manager: 'kubectl-client-side-apply', operation: 'Update', apiVersion: 'extensions/v1beta1', time: '2026-12-03T18:26:13Z', fieldsType: 'FieldsV1', fieldsV1: tree},
+      ],
+    }}))
+    const text = JSON.stringify({kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: {resourceVersion: '1'}, items}) + '\n'
+    for (const skipManagedFields of [false, true]) {
+      const seen: unknown[] = []
+      const body = new ListBody(t => seen.push(JSON.parse(t)), {skipManagedFields})
+      for (let i = 0; i < text.length; i += 1000) {
+        body.push(text.slice(i, i + 1000))
+        // The exact scan (state "items") is never entered.
+        expect((body as unknown as {state: string}).state).not.toBe('items')
+      }
+      body.end()
+      expect(seen).toEqual(skipManagedFields ? items.map(i => ({...i, metadata: {...i.metadata, managedFields: []}})) : items)
+    }
   })
 })
