@@ -185,7 +185,7 @@ export async function* splitLines(chunks: AsyncIterable<string>): AsyncGenerator
 }
 
 /** Waits ms; false when the signal aborted first. */
-function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
+export function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
   return new Promise(resolve => {
     if (signal?.aborted) return resolve(false)
     const done = (ok: boolean) => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort); resolve(ok) }

@@ -7,6 +7,7 @@
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {dump} from 'js-yaml'
+import {random} from '../fakes/random.ts'
 
 export interface ManifestTree {
   files: number
@@ -16,18 +17,6 @@ export interface ManifestTree {
   templates: number
   /** Documents by apiVersion. */
   apiVersions: Record<string, number>
-}
-
-/** A small deterministic PRNG (mulberry32): the tree does not change between runs. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 type Doc = Record<string, unknown> & {apiVersion: string; kind: string}

@@ -219,6 +219,45 @@ export async function waitForBudgets(cluster: Cluster, namespace: string, o: {ti
   }
 }
 
+/** What watchBudgets saw: the fewest pods of each app available, and each sample where a PDB counted fewer healthy pods than it needs. */
+export interface BudgetWatch {
+  lowest: Record<string, number>
+  broken: string[]
+  readonly samples: number
+  readonly failed: number
+  stop(): Promise<void>
+}
+
+/**
+ * Samples, every 50 ms until stopped, how many pods of each app are available (`available`,
+ * starting from `start`) and the PDBs at `pdbsPath`. Samples that fail (the API server is down)
+ * are counted, not fatal.
+ */
+export function watchBudgets(client: Api, pdbsPath: string, available: () => Promise<Record<string, number>>, start: Record<string, number>): BudgetWatch {
+  const lowest = {...start}
+  const broken: string[] = []
+  let samples = 0
+  let failed = 0
+  let on = true
+  const loop = (async () => {
+    while (on) {
+      try {
+        const [counts, pdbs] = await Promise.all([available(), client.get(pdbsPath)])
+        for (const [app, n] of Object.entries(counts)) lowest[app] = Math.min(lowest[app] ?? n, n)
+        for (const p of pdbs.items) {
+          const s = p.status ?? {}
+          if (s.observedGeneration === p.metadata.generation && s.currentHealthy < s.desiredHealthy) broken.push(`${p.metadata.name}: ${s.currentHealthy} healthy of ${s.desiredHealthy}`)
+        }
+        samples++
+      } catch {
+        failed++
+      }
+      await sleep(50)
+    }
+  })()
+  return {lowest, broken, get samples() { return samples }, get failed() { return failed }, stop: async () => { on = false; await loop }}
+}
+
 export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string, everyMs = 250): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {

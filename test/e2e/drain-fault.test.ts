@@ -8,8 +8,8 @@ import {spawn} from 'node:child_process'
 import {chmodSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {restartApiServer, sleep, startCluster, type Cluster} from '../cluster/cluster.ts'
-import {api, createNamespace, createNodePool, waitFor, type Api} from '../cluster/pools.ts'
+import {restartApiServer, startCluster, type Cluster} from '../cluster/cluster.ts'
+import {api, createNamespace, createNodePool, waitFor, watchBudgets as watchPdbs, type Api} from '../cluster/pools.ts'
 import {BIN, tempFile} from './helpers.ts'
 
 const ns = 'fault'
@@ -64,36 +64,8 @@ function start(args: string[]) {
   }
 }
 
-/**
- * Samples the pods and PDBs every 50 ms until stopped: the fewest Ready pods of each app, and
- * every sample where a PDB counted fewer healthy pods than it needs. Samples that fail (the
- * API server is down) are counted, not fatal.
- */
-function watchBudgets() {
-  const lowest: Record<string, number> = {web: WEB, app: APP}
-  const broken: string[] = []
-  let samples = 0
-  let failed = 0
-  let on = true
-  const loop = (async () => {
-    while (on) {
-      try {
-        const [web, app, pdbs] = await Promise.all([readyPods('web'), readyPods('app'), client.get(path.pdbs)])
-        lowest.web = Math.min(lowest.web!, web.length)
-        lowest.app = Math.min(lowest.app!, app.length)
-        for (const p of pdbs.items) {
-          const s = p.status ?? {}
-          if (s.observedGeneration === p.metadata.generation && s.currentHealthy < s.desiredHealthy) broken.push(`${p.metadata.name}: ${s.currentHealthy} healthy of ${s.desiredHealthy}`)
-        }
-        samples++
-      } catch {
-        failed++
-      }
-      await sleep(50)
-    }
-  })()
-  return {lowest, broken, get samples() { return samples }, get failed() { return failed }, stop: async () => { on = false; await loop }}
-}
+/** The fewest pods available of each app and every PDB counted short, sampled until stopped (watchPdbs). */
+const watchBudgets = () => watchPdbs(client, path.pdbs, async () => ({web: (await readyPods('web')).length, app: (await readyPods('app')).length}), {web: WEB, app: APP})
 
 beforeAll(async () => {
   // A node goes Unknown after this long without a heartbeat: longer than the outage, as a

@@ -6,8 +6,7 @@ import {spawn} from 'node:child_process'
 import {chmodSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {sleep} from '../cluster/cluster.ts'
-import {api, createNamespace, createNodePool, deleteNodePool, waitFor} from '../cluster/pools.ts'
+import {api, createNamespace, createNodePool, deleteNodePool, waitFor, watchBudgets as watchPdbs} from '../cluster/pools.ts'
 import {BIN, clusterInfo, tempFile, uniqueName} from './helpers.ts'
 
 const info = clusterInfo()
@@ -47,36 +46,8 @@ const allAvailable = async () => { const a = await available(); return a.web ===
 const budgetsSettled = async () => (await client.get(path.pdbs)).items.every((p: any) => p.status?.observedGeneration === p.metadata.generation
   && p.status?.expectedPods === floors[p.spec.selector.matchLabels.app as 'web' | 'db'].replicas && p.status.currentHealthy === p.status.expectedPods)
 
-/**
- * Samples the pods and PDBs every 50 ms until stopped: the fewest available pods of each PDB's
- * app, and every sample where a PDB reported fewer healthy pods than it desires. Samples that
- * fail (the API server is down) are counted, not fatal.
- */
-function watchBudgets() {
-  const lowest = {web: WEB, db: DB}
-  const broken: string[] = []
-  let samples = 0
-  let failed = 0
-  let on = true
-  const loop = (async () => {
-    while (on) {
-      try {
-        const [a, pdbs] = await Promise.all([available(), client.get(path.pdbs)])
-        lowest.web = Math.min(lowest.web, a.web)
-        lowest.db = Math.min(lowest.db, a.db)
-        for (const p of pdbs.items) {
-          const s = p.status ?? {}
-          if (s.observedGeneration === p.metadata.generation && s.currentHealthy < s.desiredHealthy) broken.push(`${p.metadata.name}: ${s.currentHealthy} healthy of ${s.desiredHealthy}`)
-        }
-        samples++
-      } catch {
-        failed++
-      }
-      await sleep(50)
-    }
-  })()
-  return {lowest, broken, get samples() { return samples }, get failed() { return failed }, stop: async () => { on = false; await loop }}
-}
+/** The fewest pods available of each app and every PDB counted short, sampled until stopped (watchPdbs). */
+const watchBudgets = () => watchPdbs(client, path.pdbs, available, {web: WEB, db: DB})
 
 /** Starts a walk as a child process; `lines` holds its stdout so far. */
 function startWalk(args: string[]) {

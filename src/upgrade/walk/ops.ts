@@ -7,7 +7,7 @@ import type {Kube} from '../../kube/client.js'
 import {getNode} from '../../kube/cordon.js'
 import {writeWalkRecord, decodeWalkRecord} from '../../kube/journal.js'
 import {acquireLease, annotateLease, releaseLease, renewLease, type Lease, type LeaseAnswer, type LeaseRef} from '../../kube/lease.js'
-import {listAndWatch} from '../../kube/watch.js'
+import {listAndWatch, pause} from '../../kube/watch.js'
 import {isTransientFailure} from '../../kube/pods-watch.js'
 import type {Clock} from '../../model/clock.js'
 import type {Node} from '../../model/k8s.js'
@@ -74,17 +74,6 @@ export function nodeView(name: string, node: Node | undefined): NodeView {
 const RETRY_FIRST_MS = 500
 const RETRY_MAX_MS = 5000
 
-/** Sleeps ms; false when the signal aborted first. */
-function rest(ms: number, signal?: AbortSignal): Promise<boolean> {
-  return new Promise(resolve => {
-    if (signal?.aborted) return resolve(false)
-    const done = (ok: boolean) => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort); resolve(ok) }
-    const onAbort = () => done(false)
-    const timer = setTimeout(() => done(true), ms)
-    signal?.addEventListener('abort', onAbort, {once: true})
-  })
-}
-
 /**
  * The call, tried again with backoff while it fails because the API server does not answer (a
  * restart), for up to `limitMs`; other failures, and the last one past the limit, are thrown.
@@ -128,7 +117,7 @@ async function watchNodesUntil(kube: Kube, selector: {labelSelector?: string; fi
       if (stop.aborted) break
       if (!isTransientFailure(err)) throw err
     }
-    if (!await rest(wait, stop)) break
+    if (!await pause(wait, stop)) break
     wait = Math.min(wait * 2, RETRY_MAX_MS)
   }
   if (signal?.aborted) throw signal.reason

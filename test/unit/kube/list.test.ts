@@ -7,6 +7,7 @@ import {connect, type Kube} from '../../../src/kube/client.ts'
 import {loadKubeconfig} from '../../../src/kube/kubeconfig.ts'
 import {continueToken, list, listAll, ListBody, listMetadata, METADATA_LIST_ACCEPT} from '../../../src/kube/list.ts'
 import {ClusterError} from '../../../src/model/errors.ts'
+import {random} from '../../fakes/random.ts'
 
 /** The error a call fails with; a call that succeeds fails the test. */
 const rejection = (p: Promise<unknown>): Promise<ClusterError> => p.then(() => { throw new Error('expected the call to fail') }, (e: ClusterError) => e)
@@ -265,14 +266,6 @@ describe('continueToken', () => {
     expect(continueToken('{"metadata":{"continue":""},"items":[]}')).toBe('')
   })
 })
-
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-const random = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
 
 describe('ListBody', () => {
   const awkward = ['', 'x', '"', '\\', '\\"', '"\\', ']', '}', '{', '[', ',', ':', 'metadata', 'managedFields', '"items":[', '"continue":"no"', 'é', '✓', '\u2028']

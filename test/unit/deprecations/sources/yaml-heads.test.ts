@@ -7,6 +7,7 @@
 import {describe, expect, it} from 'vitest'
 import {scanYamlHeads} from '../../../../src/deprecations/sources/yaml-heads.ts'
 import {parseManifests, type ManifestObject} from '../../../../src/sources/manifests.ts'
+import {random} from '../../../fakes/random.ts'
 
 const heads = (objects: ManifestObject[]) => objects.map(o => ({
   line: o.line, apiVersion: o.object.apiVersion, kind: o.object.kind,
@@ -165,18 +166,6 @@ describe('scanYamlHeads leaves to the full reader what it is not sure of', () =>
 
 // ---------------------------------------------------------------------------------------------
 // Random files: generated in and around the style the scanner reads, then corrupted.
-
-/** mulberry32: the same seed, the same files. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /**
  * Random files: `clean` ones in the style the scanner reads (distinct keys, scalars of every
