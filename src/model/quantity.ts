@@ -110,17 +110,17 @@ function formatBytes(bytes: number, decimals: number): string {
 }
 
 /**
- * A value in base units (cores for cpu) for people: cpu as "3", "1.5" or "250m"; bytes as
+ * A value in base units (cores for cpu) for people: cpu as "3", "1500m" or "250m"; bytes as
  * "1.2Gi", "512Mi"; counts (pods, nvidia.com/gpu) as integers. `decimals` (default 1) is the
  * precision of byte values, and of cpu/count values that are not whole.
  */
 export function formatQuantity(resource: string, value: number, decimals = 1): string {
   if (!Number.isFinite(value)) return String(value)
   if (isCpuResource(resource)) {
+    // As kubectl describe writes them: whole cores, or millicores.
     const millis = Math.round(value * 1000)
     if (millis % 1000 === 0) return String(millis / 1000)
-    if (Math.abs(millis) < 1000) return `${millis}m`
-    return trimDecimals(millis / 1000, Math.max(decimals, 3))
+    return `${millis}m`
   }
   if (isByteResource(resource)) return formatBytes(value, decimals)
   return Number.isInteger(value) ? String(value) : trimDecimals(value, Math.max(decimals, 3))

@@ -29,12 +29,16 @@ export interface ItemGroup {
   since?: string
 }
 
-/** Pods of one workload with the same causes form one group. */
+// A time in a cause's summary (a probe's last failure): pods whose causes differ only in it are one group.
+const TIMESTAMP = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g
+const newestTime = (causes: Cause[]) => causes.flatMap(c => c.summary.match(TIMESTAMP) ?? []).sort().pop() ?? ''
+
+/** Pods of one workload with the same causes form one group (the times in them aside: the group shows the newest). */
 export function groupItems(items: ReportItem[]): ItemGroup[] {
   const groups = new Map<string, ItemGroup>()
   for (const item of items) {
     const who = item.owner ? `${item.owner.kind}/${item.owner.name}` : `${item.object.kind}/${item.object.name}`
-    const sig = [...item.causes.map(c => `${c.category}:${c.summary}`).sort(), ...(item.notes ?? [])].join('|')
+    const sig = [...item.causes.map(c => `${c.category}:${c.summary.replace(TIMESTAMP, '*')}`).sort(), ...(item.notes ?? [])].join('|')
     const key = `${item.object.namespace ?? ''}/${who}/${item.status}/${sig}`
     let g = groups.get(key)
     if (!g) {
@@ -42,6 +46,7 @@ export function groupItems(items: ReportItem[]): ItemGroup[] {
       g = {key, title: item.owner ? `${item.owner.kind} ${ns}${item.owner.name}` : `${item.object.kind} ${ns}${item.object.name}`, owner: item.owner, status: item.status, waiting: item.waiting, items: [], causes: item.causes, notes: item.notes ?? [], since: item.since}
       groups.set(key, g)
     }
+    if (g.items.length && newestTime(item.causes) > newestTime(g.causes)) g.causes = item.causes
     g.items.push(item)
     if (item.since && (!g.since || item.since < g.since)) g.since = item.since
   }

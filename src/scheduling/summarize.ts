@@ -207,7 +207,7 @@ function resourceLine(g: Group, overview: VerdictOverview): Pick<FitSummaryLine,
     : onlyResources === n
       ? `; ${n === 1 ? 'it fails' : 'they fail'} only on resources`
       : onlyResources > 0
-        ? `; ${onlyResources} of them fail only on resources, the other ${n - onlyResources} are also excluded by constraints`
+        ? `; ${onlyResources} of them fail only on resources, the other ${n - onlyResources === 1 ? 'one is' : `${n - onlyResources} are`} also excluded by constraints`
         : `; ${n === 1 ? 'it is' : 'they are'} also excluded by constraints, so more capacity there would not help`
   if (!r) return {summary: `${nodes(n)}: ${f.detail}${scope}`, fix: 'add capacity or lower the requests'}
   if (r.name === 'pods') {

@@ -30,9 +30,10 @@ describe('parseQuantity', () => {
 describe('formatQuantity', () => {
   it('writes cpu as cores or millicores', () => {
     expect(formatQuantity('cpu', 3)).toBe('3')
-    expect(formatQuantity('cpu', 1.5)).toBe('1.5')
+    expect(formatQuantity('cpu', 1.5)).toBe('1500m')
     expect(formatQuantity('cpu', 0.25)).toBe('250m')
-    expect(formatQuantity('cpu', 1.234)).toBe('1.234')
+    expect(formatQuantity('cpu', 1.234)).toBe('1234m')
+    expect(formatQuantity('cpu', 1.2344)).toBe('1234m')
   })
 
   it('writes bytes in binary units with one decimal', () => {

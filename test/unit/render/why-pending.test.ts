@@ -5,7 +5,7 @@ import {fileURLToPath} from 'node:url'
 import {afterEach, describe, expect, it, vi} from 'vitest'
 import {loadDump} from '../../../src/sources/dump.ts'
 import {diagnose} from '../../../src/diagnose/why-pending.ts'
-import {renderWhyPending} from '../../../src/render/why-pending.ts'
+import {groupItems, renderWhyPending} from '../../../src/render/why-pending.ts'
 import {makeStyle} from '../../../src/render/style.ts'
 import type {WhyPendingReport} from '../../../src/model/reports/why-pending.ts'
 import {expectGolden} from './golden.ts'
@@ -70,4 +70,27 @@ describe('why-pending text, golden files', () => {
       })
     })
   }
+})
+
+describe('groupItems', () => {
+  const probe = (times: string, at: string) => ({category: 'readiness-probe' as const, summary: `the readiness probe of container checkout failed ${times}, last at ${at}: HTTP probe failed with statuscode: 503`, fix: 'make it answer', evidence: []})
+  const item = (name: string, causes: ReturnType<typeof probe>[]) => ({
+    object: {kind: 'Pod', namespace: 'shop', name}, owner: {kind: 'Deployment', name: 'checkout'}, status: 'NotReady' as const, waiting: false, causes, notes: [],
+  })
+
+  it('puts pods whose causes differ only in a time into one group, showing the newest', () => {
+    const groups = groupItems([
+      item('checkout-a', [probe('once', '2026-03-07T01:00:02Z')]),
+      item('checkout-b', [probe('once', '2026-03-07T01:00:05Z')]),
+      item('checkout-c', [probe('once', '2026-03-07T01:00:01Z')]),
+    ])
+    expect(groups).toHaveLength(1)
+    expect(groups[0]!.items.map(i => i.object.name)).toEqual(['checkout-a', 'checkout-b', 'checkout-c'])
+    expect(groups[0]!.causes[0]!.summary).toContain('last at 2026-03-07T01:00:05Z')
+  })
+
+  it('keeps apart pods whose causes differ otherwise', () => {
+    const groups = groupItems([item('checkout-a', [probe('once', '2026-03-07T01:00:02Z')]), item('checkout-b', [probe('3 times', '2026-03-07T01:00:02Z')])])
+    expect(groups).toHaveLength(2)
+  })
 })

@@ -56,7 +56,7 @@ describe('NodeResourcesFit', () => {
       {name: 'cpu', requested: 2, free: 1.5, allocatable: 4},
       {name: 'memory', requested: 4 * Gi, free: 8 * Gi - Math.ceil(6.8 * Gi), allocatable: 8 * Gi},
     ])
-    expect(f.map((x) => x.detail)).toEqual(['needs cpu 2, 1.5 free of 4', 'needs memory 4Gi, 1.2Gi free of 8Gi'])
+    expect(f.map((x) => x.detail)).toEqual(['needs cpu 2, 1500m free of 4', 'needs memory 4Gi, 1.2Gi free of 8Gi'])
     expect(f.map((x) => x.reason)).toEqual(['Insufficient cpu', 'Insufficient memory'])
     expect(f.every((x) => x.category === 'insufficient-resources' && !x.unresolvable)).toBe(true)
   })

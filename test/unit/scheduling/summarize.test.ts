@@ -32,6 +32,11 @@ describe('summarizeVerdicts', () => {
     })
   })
 
+  it('says "the other one is" when a single node short of the resource is also excluded by constraints', () => {
+    const lines = summarize(pod, [gpu[0]!, ...pool.slice(0, 2)], bound)
+    expect(lines[0]?.summary).toMatch(/; 2 of them fail only on resources, the other one is also excluded by constraints$/)
+  })
+
   it('names as best the roomiest node the pod could otherwise use, not a tainted one', () => {
     const tainted = node('gpu-big', {memory: '16Gi', taints: [{key: 'dedicated', value: 'gpu', effect: 'NoSchedule'}]})
     const plain = node('plain', {memory: '8Gi'})
@@ -43,7 +48,7 @@ describe('summarizeVerdicts', () => {
   it('says when every node fails only on resources, so scale-up would help', () => {
     const lines = summarize(makePod('big', {requests: {cpu: '4'}}), [node('n1', {cpu: '1'}), node('n2', {cpu: '8'})], [makePod('x', {nodeName: 'n2', requests: {cpu: '6500m'}})])
     expect(lines).toHaveLength(1)
-    expect(lines[0]?.summary).toBe('needs cpu 4; the most free on a node it can use is 1.5 (n2); 2 nodes lack cpu; every node fails only on resources, so scale-up would help')
+    expect(lines[0]?.summary).toBe('needs cpu 4; the most free on a node it can use is 1500m (n2); 2 nodes lack cpu; every node fails only on resources, so scale-up would help')
     expect(lines[0]?.fix).toBe('add nodes (scale-up), free cpu by removing or shrinking pods, or lower the request')
     expect(describeVerdicts(evaluateNodes({pod: makePod('big', {requests: {cpu: '4'}}), nodes: [node('n1', {cpu: '2'})], boundPods: []})).kind).toBe('resources-only')
   })
