@@ -59,7 +59,7 @@ export const COMPLETION_SPEC: CompletionSpec = {
       {"name":"max-unavailable","value":true,"description":"Nodes walked at once."},
       {"name":"window","value":true,"description":"The maintenance window: 'DAYS HH:MM-HH:MM ZONE', e.g. 'Sat 02:00-06:00 Europe/Berlin' or 'Mon-Fri 22:00-04:00 UTC'."},
       {"name":"until","value":true,"description":"The window ends at this time: RFC 3339, or HH:MM local time (the next such time)."},
-      {"name":"soak","value":true,"description":"Watch each node stay Ready this long before uncordoning it, e.g. 5m."},
+      {"name":"soak","value":true,"description":"Watch each node stay Ready this long before uncordoning it, its pods Ready at the end, e.g. 5m."},
       {"name":"ready-timeout","value":true,"description":"How long a node may take to be Ready at the target after the hand-over."},
       {"name":"hand-over-timeout","value":true,"description":"How long a replacement (--replace), or the new nodes --surge waits for, may take to join the pool."},
       {"name":"drain-timeout","value":true,"description":"How long one node's drain may take (0: no limit)."},

@@ -38,7 +38,7 @@ Exit codes: 0 every node is done, 1 the walk stopped (window, preflight blockers
     'max-unavailable': Flags.string({description: 'Nodes walked at once.', default: '1'}),
     window: Flags.string({description: "The maintenance window: 'DAYS HH:MM-HH:MM ZONE', e.g. 'Sat 02:00-06:00 Europe/Berlin' or 'Mon-Fri 22:00-04:00 UTC'.", exclusive: ['until']}),
     until: Flags.string({description: 'The window ends at this time: RFC 3339, or HH:MM local time (the next such time).'}),
-    soak: Flags.string({description: 'Watch each node stay Ready this long before uncordoning it, e.g. 5m.', default: '0'}),
+    soak: Flags.string({description: 'Watch each node stay Ready this long before uncordoning it, its pods Ready at the end, e.g. 5m.', default: '0'}),
     'ready-timeout': Flags.string({description: 'How long a node may take to be Ready at the target after the hand-over.', default: '10m'}),
     'hand-over-timeout': Flags.string({description: 'How long a replacement (--replace), or the new nodes --surge waits for, may take to join the pool.', default: '30m'}),
     'drain-timeout': Flags.string({description: 'How long one node\'s drain may take (0: no limit).', default: '30m'}),
@@ -208,7 +208,7 @@ Exit codes: 0 every node is done, 1 the walk stopped (window, preflight blockers
       const byName = new Map(poolNow.nodes.map(n => [n.metadata.name ?? '', n]))
       const readOnly = {read: async (name: string) => nodeView(name, byName.get(name))}
       const never = () => { throw new Error('a dry run does not change the cluster') }
-      const outcome = await runWalk({...walkOptions, signal: this.abort.signal}, {...readOnly, write: never, drain: never, handOver: never, waitReady: never, waitSurge: never, awaitSuccessor: never})
+      const outcome = await runWalk({...walkOptions, signal: this.abort.signal}, {...readOnly, write: never, drain: never, handOver: never, waitReady: never, waitSurge: never, awaitSuccessor: never, soak: never})
       return finish(summary(outcome.status === 'dry-run' ? 'dry-run' : 'stopped', outcome.message, outcome.done, outcome.remaining, outcome.nextWindow), outcome.status === 'dry-run' ? ExitCode.OK : ExitCode.FINDINGS)
     }
 

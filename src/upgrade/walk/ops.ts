@@ -10,8 +10,10 @@ import {acquireLease, annotateLease, releaseLease, renewLease, type Lease, type 
 import {listAndWatch, pause} from '../../kube/watch.js'
 import {isTransientFailure} from '../../kube/pods-watch.js'
 import type {Clock} from '../../model/clock.js'
-import type {Node} from '../../model/k8s.js'
+import type {Node, Pod} from '../../model/k8s.js'
 import {drainNode} from '../drain/drain.js'
+import {isReadyPod} from '../drain/replacements.js'
+import {listAll} from '../../kube/list.js'
 import type {DrainOptions} from '../drain/types.js'
 import {isNodeReadyNow} from './inventory.js'
 import {isAtTarget} from './machine.js'
@@ -216,6 +218,24 @@ export function kubeWalkOps(kube: Kube, o: KubeWalkOptions): WalkOps {
       return ok
         ? {ok: true, message: `Ready at ${version}`}
         : {ok: false, message: `${name} was not Ready at ${o.target} within ${minutes(timeoutMs)} (${last ? `${isNodeReadyNow(last) ? 'Ready' : 'not Ready'}, kubelet ${version}` : 'gone'})`}
+    },
+    soak: async (name, ms) => {
+      let broke: string | undefined
+      const cut = await watchNodesUntil(kube, {fieldSelector: `metadata.name=${name}`}, nodes => {
+        const n = nodes.get(name)
+        if (!n) broke = 'was deleted'
+        else if (!isNodeReadyNow(n)) broke = 'went not Ready'
+        else if (!isAtTarget(n.status?.nodeInfo?.kubeletVersion, o.target)) broke = `moved to kubelet ${n.status?.nodeInfo?.kubeletVersion ?? 'unknown'}`
+        else broke = undefined
+        return broke !== undefined
+      }, ms, o.signal)
+      if (o.signal?.aborted) throw o.signal.reason
+      if (cut) return {ok: false, message: `${name} ${broke} during the soak time`}
+      // Its pods (DaemonSets, static pods: it is still cordoned) have had the soak time to become Ready.
+      const pods = await untilAnswered(() => listAll<Pod>(kube, '/api/v1/pods', {fieldSelector: `spec.nodeName=${name},status.phase!=Succeeded,status.phase!=Failed`, skipManagedFields: true, ...(o.signal ? {signal: o.signal} : {})}), patience, o.clock, o.signal)
+      const unready = pods.filter(p => !p.metadata.deletionTimestamp && !isReadyPod(p)).map(p => `${p.metadata.namespace}/${p.metadata.name}`).sort()
+      if (unready.length) return {ok: false, message: `after the soak time, ${count(unready.length, 'pod')} on ${name} ${unready.length === 1 ? 'is' : 'are'} not Ready: ${unready.slice(0, 5).join(', ')}${unready.length > 5 ? `, and ${unready.length - 5} more` : ''}`}
+      return {ok: true, message: `stayed Ready for the soak time${pods.length ? `, its ${count(pods.length, 'pod')} Ready` : ''}`}
     },
     waitSurge: async (wanted, emit) => {
       let standing: PoolStanding | undefined

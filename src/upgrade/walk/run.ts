@@ -223,7 +223,7 @@ async function waitReplacement(o: WalkOptions, ops: WalkOps, old: string, succes
   return why
 }
 
-/** Waits for Ready at the target, then watches it stay Ready for the soak time; returns why not. */
+/** Waits for Ready at the target, then watches it stay Ready for the soak time, its pods Ready at the end; returns why not. */
 async function waitReadyAndSoak(o: WalkOptions, ops: WalkOps, name: string, history: WalkHistory, say: Say): Promise<string | undefined> {
   say('waiting-ready', `waiting for Ready at ${o.target}`, {node: name})
   const t0 = o.clock.now().getTime()
@@ -232,10 +232,10 @@ async function waitReadyAndSoak(o: WalkOptions, ops: WalkOps, name: string, hist
   history.readyMs.push(o.clock.now().getTime() - t0)
   say('ready', ready.message, {node: name})
   if (o.soakMs > 0) {
-    say('soaking', `watching it stay Ready for ${minutes(o.soakMs)}`, {node: name})
-    await o.clock.sleep(o.soakMs, o.signal)
-    const view = await ops.read(name)
-    if (!view.ready || !isAtTarget(view.kubeletVersion, o.target)) return `not Ready at ${o.target} after the soak time`
+    say('soaking', `watching it stay Ready for ${minutes(o.soakMs)}, and its pods become Ready`, {node: name})
+    const soaked = await ops.soak(name, o.soakMs)
+    if (!soaked.ok) return soaked.message
+    say('ready', soaked.message, {node: name})
   }
   return undefined
 }

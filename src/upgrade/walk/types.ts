@@ -50,6 +50,11 @@ export interface WalkOps {
    * timeout. Like handOver, `node` is the successor.
    */
   awaitSuccessor(old: string, emit: (message: string) => void): Promise<HandOverResult>
+  /**
+   * The soak: watches the node for `ms`, failing as soon as it is not Ready at the target (or
+   * gone); at the end, every pod on it must be Ready. Not ok, with why.
+   */
+  soak(node: string, ms: number): Promise<{ok: boolean; message: string}>
   /** Until `count` new nodes Ready at the target stand in the pool beyond the successors of the nodes gone (surge.ts), or the hand-over timeout. */
   waitSurge(count: number, emit: (message: string) => void): Promise<{ok: boolean; message: string}>
 }

@@ -62,6 +62,10 @@ export class FakePool {
   log: string[] = []
   /** The UIDs of the pool when the walk began (kept on the Lease in the real walk: it outlives a crash). */
   known: Set<string>
+  /** Pods on a node that are not Ready when its soak time ends, by node. */
+  unreadyPods = new Map<string, string[]>()
+  /** Nodes that go not Ready during their soak time. */
+  flapping = new Set<string>()
   /** Nodes handed over for replacement whose successors were not taken yet, name → UID (on the Lease in the real walk). */
   ledger = new Map<string, string>()
   /** The most nodes down at once, as the walk cordoned one: cordoned by the walk, plus known nodes gone without a successor Ready. */
@@ -196,6 +200,14 @@ export class FakePool {
         this.tick()
         const n = this.node(name)
         return n.ready && n.version.startsWith(`v${this.target}`) ? {ok: true, message: 'Ready'} : {ok: false, message: `${name} did not become Ready at ${this.target}`}
+      },
+      soak: async (name, ms) => {
+        this.tick()
+        this.clock.advance(ms)
+        if (this.flapping.has(name)) return {ok: false, message: `${name} went not Ready during the soak time`}
+        const unready = this.unreadyPods.get(name) ?? []
+        if (unready.length) return {ok: false, message: `after the soak time, ${unready.length} pods on ${name} are not Ready: ${unready.join(', ')}`}
+        return {ok: true, message: 'stayed Ready for the soak time'}
       },
       waitSurge: async (count, emit) => {
         this.tick()

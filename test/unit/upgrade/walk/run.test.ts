@@ -172,6 +172,22 @@ describe('runWalk', () => {
     expect(o.events.some(e => e.type === 'soaking')).toBe(true)
   })
 
+  it('stops at a node that goes not Ready during its soak time, or whose pods are not Ready at its end: left cordoned, the record saying why', async () => {
+    for (const [setup, why] of [
+      [(p: FakePool) => p.flapping.add('n-a'), 'n-a went not Ready during the soak time'],
+      [(p: FakePool) => p.unreadyPods.set('n-a', ['kube-system/cni-x', 'kube-system/proxy-y']), 'after the soak time, 2 pods on n-a are not Ready: kube-system/cni-x, kube-system/proxy-y'],
+    ] as const) {
+      const pool = new FakePool(new FakeClock(T0), ['n-a', 'n-b'])
+      setup(pool)
+      const o = walkOptions(pool, {soakMs: 10 * 60_000})
+      const outcome = await runWalk(o, pool.ops())
+      expect(outcome).toMatchObject({status: 'failed', message: `n-a: ${why}`, remaining: ['n-a', 'n-b']})
+      expect(pool.nodes.get('n-a')).toMatchObject({unschedulable: true, record: {step: 'handed-over', error: why}})
+      expect(pool.nodes.get('n-b')!.unschedulable).toBe(false)
+      expect(pool.uncordoned).toEqual([])
+    }
+  })
+
   it('with --replace, waits for the successor and leaves no record on a node that is gone', async () => {
     const pool = new FakePool(new FakeClock(T0), ['n-a', 'n-b'])
     pool.successors.set('n-a', 'n-x').set('n-b', 'n-y')
