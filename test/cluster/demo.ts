@@ -24,6 +24,8 @@ await createNodePool(cluster, {name: 'general', count: 3, cpu: '4', memory: '16G
 await createNodePool(cluster, {name: 'gpu', count: 2, cpu: '8', memory: '32Gi', taints: [{key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule'}], extra: {'nvidia.com/gpu': '1'}, kubeletVersion: 'v1.35.2'})
 const [, sick] = await createNodePool(cluster, {name: 'batch', count: 2, cpu: '8', memory: '32Gi', provider: 'eks'})
 await setNodeCondition(cluster, sick!, 'not-ready')
+// Before any workload: once the node lifecycle controller has tainted it, no pod lands there in the meantime.
+await waitFor(async () => ((await client.get(`/api/v1/nodes/${sick}`)).spec?.taints ?? []).some((t: {key: string}) => t.key === 'node.kubernetes.io/not-ready'), 60_000, `the not-ready taint on ${sick}`)
 await createNamespace(cluster, 'shop')
 const deploy = (name: string, replicas: number, spec: Record<string, unknown>, labels: Record<string, string> = {}) =>
   client.post('/apis/apps/v1/namespaces/shop/deployments', {
