@@ -267,6 +267,31 @@ describe('continueToken', () => {
   })
 })
 
+/**
+ * For 400 seeded lists, managedFields dropped or not, each body cut into small pieces and into
+ * large ones: every item is handed over exactly as JSON.parse reads it (with managedFields empty
+ * when dropped), and the rest of the body is read without them.
+ */
+function readsExactly(makeList: (next: () => number, seed: number) => {items: Record<string, unknown>[]}): void {
+  for (let seed = 1; seed <= 400; seed++) {
+    const next = random(seed)
+    const list = makeList(next, seed)
+    // The API server ends its bodies with a newline.
+    const text = JSON.stringify(list) + (next() < 0.5 ? '\n' : '')
+    for (const skipManagedFields of [false, true]) {
+      for (const size of [1 + Math.floor(next() * 40), 4096]) {
+        const items: unknown[] = []
+        const body = new ListBody(t => items.push(JSON.parse(t)), {skipManagedFields})
+        for (let i = 0; i < text.length; i += size) body.push(text.slice(i, i + size))
+        const expected = (JSON.parse(text) as typeof list).items
+        if (skipManagedFields) for (const i of expected) if ('managedFields' in (i.metadata as object)) (i.metadata as {managedFields: unknown}).managedFields = []
+        expect(body.end(), `seed ${seed}`).toEqual({...list, items: []})
+        expect(items, `seed ${seed}`).toEqual(expected)
+      }
+    }
+  }
+}
+
 describe('ListBody', () => {
   const awkward = ['', 'x', '"', '\\', '\\"', '"\\', ']', '}', '{', '[', ',', ':', 'metadata', 'managedFields', '"items":[', '"continue":"no"', 'é', '✓', '\u2028']
   function value(next: () => number, depth: number): unknown {
@@ -332,23 +357,7 @@ describe('ListBody', () => {
       if (next() < 0.5) o.status = {phase: pick(), conditions: [{type: 'Ready', status: pick()}]}
       return o
     }
-    for (let seed = 1; seed <= 400; seed++) {
-      const next = random(seed)
-      const list = {kind: 'PodList', apiVersion: 'v1', metadata: {resourceVersion: '9', continue: `t${seed}`}, items: Array.from({length: Math.floor(next() * 6)}, () => metaFirst(next))}
-      // The API server ends its bodies with a newline.
-      const text = JSON.stringify(list) + (next() < 0.5 ? '\n' : '')
-      for (const skipManagedFields of [false, true]) {
-        for (const size of [1 + Math.floor(next() * 40), 4096]) {
-          const items: unknown[] = []
-          const body = new ListBody(t => items.push(JSON.parse(t)), {skipManagedFields})
-          for (let i = 0; i < text.length; i += size) body.push(text.slice(i, i + size))
-          const expected = (JSON.parse(text) as typeof list).items
-          if (skipManagedFields) for (const i of expected) if ('managedFields' in (i.metadata as object)) (i.metadata as {managedFields: unknown}).managedFields = []
-          expect(body.end(), `seed ${seed}`).toEqual({...list, items: []})
-          expect(items, `seed ${seed}`).toEqual(expected)
-        }
-      }
-    }
+    readsExactly((next, seed) => ({kind: 'PodList', apiVersion: 'v1', metadata: {resourceVersion: '9', continue: `t${seed}`}, items: Array.from({length: Math.floor(next() * 6)}, () => metaFirst(next))}))
   })
 
   it('reads a body it cannot follow whole: pretty-printed, or the items first', () => {
@@ -387,22 +396,7 @@ describe('ListBody: metadata-only items', () => {
   }
 
   it('hands over each item exactly as JSON.parse reads it, managedFields dropped or not, however the body is cut', () => {
-    for (let seed = 1; seed <= 400; seed++) {
-      const next = random(seed)
-      const list = {kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: {resourceVersion: '9', continue: `t${seed}`}, items: Array.from({length: Math.floor(next() * 6)}, () => item(next))}
-      const text = JSON.stringify(list) + (next() < 0.5 ? '\n' : '')
-      for (const skipManagedFields of [false, true]) {
-        for (const size of [1 + Math.floor(next() * 40), 4096]) {
-          const items: unknown[] = []
-          const body = new ListBody(t => items.push(JSON.parse(t)), {skipManagedFields})
-          for (let i = 0; i < text.length; i += size) body.push(text.slice(i, i + size))
-          const expected = (JSON.parse(text) as typeof list).items
-          if (skipManagedFields) for (const i of expected) if ('managedFields' in (i.metadata as object)) (i.metadata as {managedFields: unknown}).managedFields = []
-          expect(body.end(), `seed ${seed}`).toEqual({...list, items: []})
-          expect(items, `seed ${seed}`).toEqual(expected)
-        }
-      }
-    }
+    readsExactly((next, seed) => ({kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: {resourceVersion: '9', continue: `t${seed}`}, items: Array.from({length: Math.floor(next() * 6)}, () => item(next))}))
   })
 
   it('finds the items of a metadata-only list as the API server writes it the fast way, without the character scan', () => {
