@@ -5,12 +5,10 @@
 // API server does not come back within its --timeout: it ends at the timeout with exit 3 and
 // one line that says what it left cordoned.
 import {spawn} from 'node:child_process'
-import {chmodSync} from 'node:fs'
-import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {restartApiServer, startCluster, type Cluster} from '../cluster/cluster.ts'
 import {api, createNamespace, createNodePool, waitFor, watchBudgets as watchPdbs, type Api} from '../cluster/pools.ts'
-import {BIN, tempFile} from './helpers.ts'
+import {BIN, upgradeHook} from './helpers.ts'
 
 const ns = 'fault'
 const OUTAGE_MS = 20_000
@@ -89,12 +87,7 @@ beforeAll(async () => {
   await createNodePool(cluster, {name: 'drn2', count: 1, labels: {'eks.amazonaws.com/nodegroup': 'drn'}})
   await waitFor(budgetsSettled, 60_000, 'the PDBs to count every pod healthy')
   // The walk's hook moves the node's kubelet to the target (a kubelet reports its own version).
-  hook = tempFile('hook.sh', [
-    '#!/bin/sh',
-    `exec ${join(cluster.binDir, 'kubectl')} --kubeconfig ${cluster.kubeconfig} patch node "$KUBECTL_PROD_NODE" --subresource=status --type=merge -p "{\\"status\\":{\\"nodeInfo\\":{\\"kubeletVersion\\":\\"v$KUBECTL_PROD_TARGET_VERSION.0\\"}}}"`,
-    '',
-  ].join('\n'))
-  chmodSync(hook, 0o755)
+  hook = upgradeHook(cluster)
 }, 240_000)
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 // Shared by the e2e tests: run the built CLI as a user would, and reach the cluster.
 import {spawn} from 'node:child_process'
-import {writeFileSync, mkdtempSync} from 'node:fs'
+import {chmodSync, writeFileSync, mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -60,6 +60,22 @@ export function startCli(args: string[], until: (line: string) => boolean, kubec
     })
     child.on('close', code => { clearTimeout(timer); rej(new Error(`exited ${code} before the line\n${stdout}\n${stderr}`)) })
   })
+}
+
+/**
+ * A hand-over hook for nodepool upgrade that does what an upgrade makes a kubelet do: report the
+ * target version (a status patch, with the admin identity of `cluster`). `before` lines run first
+ * (they may log or pause). Returns its path, executable.
+ */
+export function upgradeHook(cluster: {binDir: string; kubeconfig: string}, name = 'hook.sh', before: string[] = []): string {
+  const path = tempFile(name, [
+    '#!/bin/sh',
+    ...before,
+    `exec ${join(cluster.binDir, 'kubectl')} --kubeconfig ${cluster.kubeconfig} patch node "$KUBECTL_PROD_NODE" --subresource=status --type=merge -p "{\\"status\\":{\\"nodeInfo\\":{\\"kubeletVersion\\":\\"v$KUBECTL_PROD_TARGET_VERSION.0\\"}}}"`,
+    '',
+  ].join('\n'))
+  chmodSync(path, 0o755)
+  return path
 }
 
 export function tempFile(name: string, content: string): string {

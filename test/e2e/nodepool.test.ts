@@ -3,13 +3,12 @@
 // node's kubelet (a status patch, as a real upgrade would make the kubelet report), as a user
 // bound to exactly the role `rbac nodepool-upgrade` prints. A walk killed with SIGKILL is
 // resumed; a second walk of a locked pool is refused; bad input changes nothing.
-import {chmodSync, readFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {readFileSync} from 'node:fs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {dump, load} from 'js-yaml'
 import {api, createNamespace, createNodePool, deleteNodePool, waitFor} from '../cluster/pools.ts'
 import {sleep} from '../cluster/cluster.ts'
-import {bindRole, clusterInfo, runCli, startCli, tempFile, uniqueName} from './helpers.ts'
+import {bindRole, clusterInfo, runCli, startCli, tempFile, uniqueName, upgradeHook} from './helpers.ts'
 
 const info = clusterInfo()
 const client = api(info)
@@ -100,18 +99,13 @@ beforeAll(async () => {
   // The hook moves the node's kubelet to the target, with the admin identity (a kubelet reports
   // its own status), and logs what it was told.
   hookLog = tempFile('hook.log', '')
-  const script = (pause: number) => [
-    '#!/bin/sh',
+  const before = (pause: number) => [
     `echo "$KUBECTL_PROD_NODE $KUBECTL_PROD_POOL $KUBECTL_PROD_TARGET_VERSION $KUBECONFIG" >> ${hookLog}`,
     'echo "upgrading $KUBECTL_PROD_NODE"',
     `sleep ${pause}`,
-    `exec ${join(info.binDir, 'kubectl')} --kubeconfig ${info.kubeconfig} patch node "$KUBECTL_PROD_NODE" --subresource=status --type=merge -p "{\\"status\\":{\\"nodeInfo\\":{\\"kubeletVersion\\":\\"v$KUBECTL_PROD_TARGET_VERSION.0\\"}}}"`,
-    '',
-  ].join('\n')
-  hook = tempFile('hook.sh', script(0))
-  slowHook = tempFile('slow-hook.sh', script(3))
-  chmodSync(hook, 0o755)
-  chmodSync(slowHook, 0o755)
+  ]
+  hook = upgradeHook(info, 'hook.sh', before(0))
+  slowHook = upgradeHook(info, 'slow-hook.sh', before(3))
 
   const role = await runCli(['rbac', 'nodepool-upgrade'])
   expect(role.code, role.stderr).toBe(0)

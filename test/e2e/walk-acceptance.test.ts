@@ -3,11 +3,9 @@
 // walked to the end by a hook that moves each node's kubelet to the target, while a watcher
 // samples the pods and PDBs and checks that no budget is ever broken.
 import {spawn} from 'node:child_process'
-import {chmodSync} from 'node:fs'
-import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {api, createNamespace, createNodePool, deleteNodePool, waitFor, watchBudgets as watchPdbs} from '../cluster/pools.ts'
-import {BIN, clusterInfo, tempFile, uniqueName} from './helpers.ts'
+import {BIN, clusterInfo, uniqueName, upgradeHook} from './helpers.ts'
 
 const info = clusterInfo()
 const client = api(info)
@@ -80,12 +78,7 @@ beforeAll(async () => {
   await waitFor(allAvailable, 90_000, 'every replica to be available')
   await waitFor(budgetsSettled, 60_000, 'the PDBs to be observed')
   // The hook moves the node's kubelet to the target (a kubelet reports its own version).
-  hook = tempFile('hook.sh', [
-    '#!/bin/sh',
-    `exec ${join(info.binDir, 'kubectl')} --kubeconfig ${info.kubeconfig} patch node "$KUBECTL_PROD_NODE" --subresource=status --type=merge -p "{\\"status\\":{\\"nodeInfo\\":{\\"kubeletVersion\\":\\"v$KUBECTL_PROD_TARGET_VERSION.0\\"}}}"`,
-    '',
-  ].join('\n'))
-  chmodSync(hook, 0o755)
+  hook = upgradeHook(info)
 }, 300_000)
 
 afterAll(async () => {

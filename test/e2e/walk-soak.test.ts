@@ -2,11 +2,9 @@
 // soak time, and its pods (here a DaemonSet's) must be Ready at its end, or the walk stops there
 // with the node cordoned and the pod named. As a user bound to exactly the role `rbac
 // nodepool-upgrade` prints; a hook moves each node's kubelet to the target, as an upgrade would.
-import {chmodSync} from 'node:fs'
-import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {api, createNamespace, createNodePool, deleteNodePool, waitFor} from '../cluster/pools.ts'
-import {bindRole, clusterInfo, runCli, tempFile, uniqueName} from './helpers.ts'
+import {bindRole, clusterInfo, runCli, uniqueName, upgradeHook} from './helpers.ts'
 
 const info = clusterInfo()
 const client = api(info)
@@ -45,12 +43,7 @@ beforeAll(async () => {
   await client.post(`/apis/apps/v1/namespaces/${ns}/daemonsets`, daemonSet('agent', calm, false))
   await client.post(`/apis/apps/v1/namespaces/${ns}/daemonsets`, daemonSet('flaky-agent', flaky, true))
   await waitFor(async () => (await podsOn(calm)).length === 2 && (await podsOn(flaky)).length === 2, 60_000, 'a DaemonSet pod on every node')
-  hook = tempFile('soak-hook.sh', [
-    '#!/bin/sh',
-    `exec ${join(info.binDir, 'kubectl')} --kubeconfig ${info.kubeconfig} patch node "$KUBECTL_PROD_NODE" --subresource=status --type=merge -p "{\\"status\\":{\\"nodeInfo\\":{\\"kubeletVersion\\":\\"v$KUBECTL_PROD_TARGET_VERSION.0\\"}}}"`,
-    '',
-  ].join('\n'))
-  chmodSync(hook, 0o755)
+  hook = upgradeHook(info, 'soak-hook.sh')
   const role = await runCli(['rbac', 'nodepool-upgrade'])
   expect(role.code, role.stderr).toBe(0)
   kubeconfig = (await bindRole(role.stdout, 'walk-soak', async kc => (await runCli(['nodepool', 'upgrade', 'no-such-pool', '--replace'], {env: {KUBECONFIG: kc}})).code === 2)).kubeconfig
