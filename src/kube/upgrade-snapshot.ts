@@ -297,6 +297,7 @@ export async function collectUpgradeSnapshot(kube: Kube, o: UpgradeCollectOption
     // By item as the list keeps it: a list started over (an expired continue token) keeps only its last reading.
     const signalOf = new Map<T, KubeObject>()
     const listed = optional(resourceName(l.group, l.resource), () => listAll<T>(kube, path, {
+      leanFieldsV1: true,
       map: item => {
         const signal = leanApiObject(item, apiVersion, l.kind!, keep)
         const kept = map ? map(item) : item
@@ -385,6 +386,7 @@ export async function collectUpgradeSnapshot(kube: Kube, o: UpgradeCollectOption
     const signals = fromWhole.get(path)
     if (signals) return signals
     return optional(resourceName(l.group, l.resource), () => listMetadata(kube, path, {
+      leanFieldsV1: true,
       map: item => leanApiObject(item, l.group ? `${l.group}/${l.version}` : l.version, l.kind, keep),
     }))
   })

@@ -123,8 +123,20 @@ export function holdsLastApplied(entry: ManagedFieldsEntry): boolean {
   return annotations?.[`f:${LAST_APPLIED_ANNOTATION}`] !== undefined
 }
 
-/** The apiVersion and kind a last-applied annotation's JSON names; undefined when it is not JSON or names no apiVersion. */
+const APPLIED_HEAD = '{"apiVersion":"'
+const APPLIED_KIND = ',"kind":"'
+const COMMA = 44, CLOSE_BRACE = 125
+
+/**
+ * The apiVersion and kind a last-applied annotation's JSON names; undefined when it is not JSON
+ * or names no apiVersion. kubectl writes the annotation with Go's json.Marshal of the object's
+ * fields, keys sorted: it begins `{"apiVersion":"...","kind":"...",` unless a key sorts before
+ * apiVersion or between the two. Such a start is read as text (the annotation is the whole
+ * object again, tens of thousands of times over a cluster); anything else is parsed whole.
+ */
 export function lastAppliedType(annotation: string): {apiVersion: string; kind?: string} | undefined {
+  const fast = appliedHead(annotation)
+  if (fast) return fast
   try {
     const o = JSON.parse(annotation) as {apiVersion?: unknown; kind?: unknown} | null
     if (!o || typeof o !== 'object' || typeof o.apiVersion !== 'string' || !o.apiVersion) return undefined
@@ -132,4 +144,21 @@ export function lastAppliedType(annotation: string): {apiVersion: string; kind?:
   } catch {
     return undefined
   }
+}
+
+/** apiVersion and kind from an annotation that begins as kubectl writes it (strings without escapes, an object that ends); else undefined. */
+function appliedHead(annotation: string): {apiVersion: string; kind: string} | undefined {
+  if (!annotation.startsWith(APPLIED_HEAD)) return undefined
+  const end = annotation.endsWith('}\n') ? annotation.length - 1 : annotation.length
+  if (annotation.charCodeAt(end - 1) !== CLOSE_BRACE) return undefined
+  const versionEnd = annotation.indexOf('"', APPLIED_HEAD.length)
+  if (versionEnd <= APPLIED_HEAD.length || !annotation.startsWith(APPLIED_KIND, versionEnd + 1)) return undefined
+  const kindStart = versionEnd + 1 + APPLIED_KIND.length
+  const kindEnd = annotation.indexOf('"', kindStart)
+  const after = annotation.charCodeAt(kindEnd + 1)
+  if (kindEnd <= kindStart || (after !== COMMA && after !== CLOSE_BRACE) || kindEnd + 1 >= end) return undefined
+  const apiVersion = annotation.slice(APPLIED_HEAD.length, versionEnd)
+  const kind = annotation.slice(kindStart, kindEnd)
+  if (apiVersion.includes('\\') || kind.includes('\\')) return undefined
+  return {apiVersion, kind}
 }

@@ -5,7 +5,8 @@ import type {AddressInfo} from 'node:net'
 import {afterEach, describe, expect, it} from 'vitest'
 import {connect, type Kube} from '../../../src/kube/client.ts'
 import {loadKubeconfig} from '../../../src/kube/kubeconfig.ts'
-import {continueToken, list, listAll, ListBody, listMetadata, METADATA_LIST_ACCEPT} from '../../../src/kube/list.ts'
+import {continueToken, FIELDS_V1_LAST_APPLIED, list, listAll, ListBody, listMetadata, METADATA_LIST_ACCEPT, withLeanFieldsV1} from '../../../src/kube/list.ts'
+import {holdsLastApplied, type ManagedFieldsEntry} from '../../../src/model/upgrade.ts'
 import {ClusterError} from '../../../src/model/errors.ts'
 import {random} from '../../fakes/random.ts'
 
@@ -421,5 +422,113 @@ describe('ListBody: metadata-only items', () => {
       body.end()
       expect(seen).toEqual(skipManagedFields ? items.map(i => ({...i, metadata: {...i.metadata, managedFields: []}})) : items)
     }
+  })
+})
+
+describe('withLeanFieldsV1', () => {
+  const LAST_APPLIED = 'f:kubectl.kubernetes.io/last-applied-configuration'
+  const MARKER = JSON.parse(FIELDS_V1_LAST_APPLIED) as Record<string, unknown>
+  /** What the text way must give: each entry's tree cut to the marker when it holds the annotation, else to {}. */
+  function leaned<T extends Record<string, unknown>>(item: T): T {
+    const copy = structuredClone(item)
+    const entries = (copy.metadata as {managedFields?: ManagedFieldsEntry[]}).managedFields ?? []
+    for (const e of entries) if (e.fieldsV1 !== undefined) e.fieldsV1 = holdsLastApplied(e) ? MARKER : {}
+    return copy
+  }
+  const lean = (item: Record<string, unknown>) => {
+    const text = JSON.stringify(item)
+    const out = withLeanFieldsV1(text, text.length)
+    return out === undefined ? undefined : JSON.parse(out) as Record<string, unknown>
+  }
+
+  it('cuts each tree to the last-applied path or {}, and keeps the rest of every entry', () => {
+    const item = {metadata: {
+      name: 'web', namespace: 'shop', annotations: {'kubectl.kubernetes.io/last-applied-configuration': '{"apiVersion":"apps/v1beta1","kind":"Deployment"}\n'},
+      managedFields: [
+        {manager: 'kubectl-client-side-apply', operation: 'Update', apiVersion: 'apps/v1', time: '2026-12-03T19:46:06Z', fieldsType: 'FieldsV1',
+          fieldsV1: {'f:metadata': {'f:annotations': {'.': {}, 'f:deployment.kubernetes.io/revision': {}, [LAST_APPLIED]: {}}, 'f:labels': {'.': {}, 'f:app': {}}}, 'f:spec': {'f:replicas': {}}}},
+        {manager: 'kube-controller-manager', operation: 'Update', apiVersion: 'apps/v1', time: '2026-12-03T19:47:00Z', fieldsType: 'FieldsV1',
+          fieldsV1: {'f:status': {'f:conditions': {'k:{"type":"Available"}': {'.': {}, 'f:status': {}}}}}, subresource: 'status'},
+        {manager: 'argocd', operation: 'Apply', apiVersion: 'apps/v1', time: '2026-12-03T19:48:00Z', fieldsType: 'FieldsV1', fieldsV1: {'f:spec': {'f:template': {}}}},
+      ],
+    }, spec: {replicas: 2}}
+    const out = lean(item)!
+    expect(out).toEqual(leaned(item))
+    const entries = (out.metadata as {managedFields: ManagedFieldsEntry[]}).managedFields
+    expect(entries.map(e => [e.manager, e.operation, e.apiVersion, e.time, e.subresource, JSON.stringify(e.fieldsV1)])).toEqual([
+      ['kubectl-client-side-apply', 'Update', 'apps/v1', '2026-12-03T19:46:06Z', undefined, FIELDS_V1_LAST_APPLIED],
+      ['kube-controller-manager', 'Update', 'apps/v1', '2026-12-03T19:47:00Z', 'status', '{}'],
+      ['argocd', 'Apply', 'apps/v1', '2026-12-03T19:48:00Z', undefined, '{}'],
+    ])
+    expect(out.spec).toEqual({replicas: 2})
+  })
+
+  it('takes the annotation key only at f:metadata > f:annotations, not a key of the same name elsewhere', () => {
+    const entry = (fieldsV1: Record<string, unknown>) => ({metadata: {name: 'x', managedFields: [{manager: 'm', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1}]}})
+    const tree = (i: Record<string, unknown>) => JSON.stringify((lean(i)!.metadata as {managedFields: ManagedFieldsEntry[]}).managedFields[0]!.fieldsV1)
+    // A ConfigMap key, a label of that name, a pod template's annotations.
+    expect(tree(entry({'f:data': {[LAST_APPLIED]: {}}, 'f:metadata': {'f:labels': {[LAST_APPLIED]: {}}}}))).toBe('{}')
+    expect(tree(entry({'f:spec': {'f:template': {'f:metadata': {'f:annotations': {[LAST_APPLIED]: {}}}}}}))).toBe('{}')
+    expect(tree(entry({'f:data': {[LAST_APPLIED]: {}}, 'f:metadata': {'f:annotations': {[LAST_APPLIED]: {}}}}))).toBe(FIELDS_V1_LAST_APPLIED)
+    expect(tree(entry({'f:metadata': {'f:annotations': {'k:{\\"x\\":\\"}\\"}': {}, [LAST_APPLIED]: {}}}}))).toBe(FIELDS_V1_LAST_APPLIED)
+  })
+
+  it('gives every item as the exact reading would lean it, or declines (never anything else), whatever the strings hold', () => {
+    // Strings that look like the texts the cut looks for.
+    const tricky = ['},{', '}},{', '},{"', '},{"manager":"', ',"subresource":"', '"fieldsV1":', `"${LAST_APPLIED}":`, LAST_APPLIED, '{', '}', '[', ']', '\\', '\\"', '"', ':', ',', 'x']
+    let cut = 0
+    let total = 0
+    for (let seed = 1; seed <= 600; seed++) {
+      const next = random(seed)
+      const pick = () => tricky[Math.floor(next() * tricky.length)]!
+      const key = () => ['f:', 'k:', 'v:', 'i:'][Math.floor(next() * 4)]! + (next() < 0.5 ? pick() : 'name')
+      const tree = (depth: number): Record<string, unknown> => {
+        const o: Record<string, unknown> = {}
+        if (next() < 0.3) o['.'] = {}
+        for (let k = Math.floor(next() * 3); k > 0; k--) o[key()] = depth > 2 ? {} : tree(depth + 1)
+        if (depth === 0 && next() < 0.5) o['f:metadata'] = {'f:annotations': next() < 0.7 ? {[LAST_APPLIED]: {}} : {[key()]: {}}, ...(next() < 0.3 ? {[key()]: tree(2)} : {})}
+        if (next() < 0.15) o[LAST_APPLIED] = {}
+        return o
+      }
+      const entry = (): Record<string, unknown> => {
+        const e: Record<string, unknown> = {}
+        if (next() < 0.9) e.manager = next() < 0.4 ? pick() : 'kubectl'
+        e.operation = next() < 0.5 ? 'Update' : 'Apply'
+        if (next() < 0.8) e.apiVersion = next() < 0.2 ? pick() : 'v1'
+        if (next() < 0.8) e.time = '2026-12-03T19:46:06Z'
+        if (next() < 0.9) { e.fieldsType = 'FieldsV1'; e.fieldsV1 = tree(0) }
+        if (next() < 0.3) e.subresource = next() < 0.3 ? pick() : 'status'
+        return e
+      }
+      const metadata: Record<string, unknown> = {name: `n-${pick()}`, labels: {[pick()]: pick()}}
+      if (next() < 0.9) metadata.managedFields = Array.from({length: Math.floor(next() * 4)}, entry)
+      const item: Record<string, unknown> = {metadata}
+      if (next() < 0.7) item.spec = {x: [pick()], managedFields: [entry()]}
+      const text = JSON.stringify(item)
+      const out = withLeanFieldsV1(text, text.length)
+      total++
+      if (out === undefined) continue
+      cut++
+      // Compared as text: the cut text must be exactly what the leaned object serializes to.
+      expect(out, `seed ${seed}`).toBe(JSON.stringify(leaned(item)))
+    }
+    // Most items are cut, so the check above is not vacuous.
+    expect(cut).toBeGreaterThan(total / 2)
+  })
+
+  it('is how ListBody hands over items when asked to lean the trees, the items it cannot cut read whole', () => {
+    const items = Array.from({length: 5}, (_, n) => ({kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: {
+      name: `app-${n}`, managedFields: [
+        {manager: 'kubectl-client-side-apply', operation: 'Update', apiVersion: 'networking.k8s.io/v1', time: 't', fieldsType: 'FieldsV1', fieldsV1: {'f:metadata': {'f:annotations': {[LAST_APPLIED]: {}}}}},
+        // A key holding a bracket: this item cannot be cut by text, and it and the rest of the body are read the exact way, whole.
+        {manager: 'm', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: {'f:spec': {[n === 3 ? 'k:{"name":"A[0]"}' : 'f:x']: {}}}},
+      ],
+    }}))
+    const text = JSON.stringify({kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: {resourceVersion: '1'}, items}) + '\n'
+    const seen: unknown[] = []
+    const body = new ListBody(t => seen.push(JSON.parse(t)), {leanFieldsV1: true})
+    for (let i = 0; i < text.length; i += 100) body.push(text.slice(i, i + 100))
+    body.end()
+    expect(seen).toEqual(items.map((item, n) => n >= 3 ? item : leaned(item)))
   })
 })
