@@ -135,8 +135,11 @@ const COMMA = 44, CLOSE_BRACE = 125
  * object again, tens of thousands of times over a cluster); anything else is parsed whole.
  */
 export function lastAppliedType(annotation: string): {apiVersion: string; kind?: string} | undefined {
-  const fast = appliedHead(annotation)
-  if (fast) return fast
+  return appliedHead(annotation) ?? parsedLastAppliedType(annotation)
+}
+
+/** lastAppliedType the long way: the whole annotation parsed. */
+export function parsedLastAppliedType(annotation: string): {apiVersion: string; kind?: string} | undefined {
   try {
     const o = JSON.parse(annotation) as {apiVersion?: unknown; kind?: unknown} | null
     if (!o || typeof o !== 'object' || typeof o.apiVersion !== 'string' || !o.apiVersion) return undefined

@@ -1,17 +1,9 @@
 import {describe, expect, it} from 'vitest'
-import {lastAppliedType} from '../../../src/model/upgrade.ts'
+import {lastAppliedType, parsedLastAppliedType} from '../../../src/model/upgrade.ts'
 import {random} from '../../fakes/random.ts'
 
-/** What the annotation names, read the long way: the whole JSON parsed. */
-function parsed(annotation: string): {apiVersion: string; kind?: string} | undefined {
-  try {
-    const o = JSON.parse(annotation) as {apiVersion?: unknown; kind?: unknown} | null
-    if (!o || typeof o !== 'object' || typeof o.apiVersion !== 'string' || !o.apiVersion) return undefined
-    return {apiVersion: o.apiVersion, ...(typeof o.kind === 'string' && o.kind ? {kind: o.kind} : {})}
-  } catch {
-    return undefined
-  }
-}
+// The long way, the whole annotation parsed, is the reference.
+const parsed = parsedLastAppliedType
 
 describe('lastAppliedType', () => {
   it('reads what kubectl writes: sorted keys, apiVersion then kind, a newline at the end', () => {
