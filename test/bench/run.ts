@@ -18,6 +18,10 @@
 //   npm run bench -- walk [--pool-nodes 20] [--runs 5]
 //                                            nodepool upgrade of a kwok pool, 2 at a time, with a
 //                                            hook: wall time and the walk's own overhead (walk.ts)
+//   npm run bench -- replay record KUBECONFIG FILE -- ARGS...
+//   npm run bench -- replay compare FILE [--runs 5] [--against DIR] -- ARGS...
+//                                            a command's own CPU time on recorded answers, this
+//                                            build against another checkout's (replay.ts)
 // Nothing here is a timed test: these are figures for the README.
 import {spawnSync} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
@@ -39,6 +43,8 @@ const {positionals, values} = parseArgs({allowPositionals: true, options: {
   'pods-per-node': {type: 'string'},
   // walk (walk.ts)
   'pool-nodes': {type: 'string'},
+  // replay (replay.ts)
+  against: {type: 'string'},
 }})
 const what = positionals[0] ?? 'startup'
 
@@ -200,6 +206,7 @@ else if (what === 'upgrade-live' || what === 'upgrade-files') {
 else if (what === 'startup-sea') await (await import('./startup.ts')).startupBench()
 else if (what === 'drain') await (await import('./drain.ts')).drainBench({time, median, values})
 else if (what === 'walk') await (await import('./walk.ts')).walkBench({time, median, values})
+else if (what === 'replay') await (await import('./replay.ts')).replayBench(positionals.slice(1), root, {runs: values.runs, against: values.against})
 else if (what === 'scale-up') {
   // The scale cluster, kept up for profiling until Ctrl-C.
   const cluster = await scaleCluster()
@@ -207,4 +214,4 @@ else if (what === 'scale-up') {
   process.on('SIGINT', () => { void cluster.stop().then(() => process.exit(130)) })
   setInterval(() => {}, 1 << 30)
 }
-else { console.error('usage: npm run bench -- startup|startup-sea|cluster|scale|scale-up|upgrade-live|upgrade-files|drain|walk [--nodes N] [--pods N] [--pending N] [--runs N] [--pods-per-node N] [--pool-nodes N]'); process.exit(2) }
+else { console.error('usage: npm run bench -- startup|startup-sea|cluster|scale|scale-up|upgrade-live|upgrade-files|drain|walk|replay [--nodes N] [--pods N] [--pending N] [--runs N] [--pods-per-node N] [--pool-nodes N]'); process.exit(2) }
