@@ -524,22 +524,21 @@ export function withLeanFieldsV1(text: string, end: number, start = FAST_START.l
  */
 function holdsLastAppliedText(tree: string): boolean | undefined {
   for (let at = tree.indexOf(LAST_APPLIED_KEY); at >= 0; at = tree.indexOf(LAST_APPLIED_KEY, at + 1)) {
-    const path = pathTo(tree, 0, at)
+    const path = pathTo(tree, at)
     if (path === undefined) return undefined
     if (path.length === 2 && path[0] === 'f:metadata' && path[1] === 'f:annotations') return true
   }
   return false
 }
 
-/** The keys of the objects open at `at` (a key's quote) in the tree beginning at `tree`; undefined when `at` is not where a key begins. */
-function pathTo(text: string, tree: number, at: number): string[] | undefined {
+/** The keys of the objects open at `at` (a key's quote) in the tree `text`; undefined when `at` is not where a key begins. */
+function pathTo(text: string, at: number): string[] | undefined {
   const path: string[] = []
   let key = ''
-  for (let i = tree + 1; i < at; i++) {
+  for (let i = 1; i < at; i++) {
     const ch = text.charCodeAt(i)
     if (ch === QUOTE) {
-      let j = text.indexOf('"', i + 1)
-      while (j >= 0 && oddBackslashesBefore(text, j, i + 1)) j = text.indexOf('"', j + 1)
+      const j = closingQuote(text, i)
       if (j < 0 || j >= at) return undefined
       key = text.slice(i + 1, j)
       i = j
@@ -566,8 +565,7 @@ function keyOfMetadata(text: string, at: number, start: number): 'direct' | 'aft
   for (let i = start; i < at; i++) {
     const ch = text.charCodeAt(i)
     if (ch === QUOTE) {
-      let j = text.indexOf('"', i + 1)
-      while (j >= 0 && oddBackslashesBefore(text, j, i + 1)) j = text.indexOf('"', j + 1)
+      const j = closingQuote(text, i)
       if (j < 0 || j >= at) return 'nested'
       i = j
     } else if (ch === OPEN_BRACE || ch === OPEN_BRACKET) {
@@ -577,6 +575,13 @@ function keyOfMetadata(text: string, at: number, start: number): 'direct' | 'aft
     }
   }
   return depth === 0 && (at === start || text.charCodeAt(at - 1) === COMMA) ? 'direct' : 'nested'
+}
+
+/** The index of the quote that closes the string whose opening quote is at `open`, or -1. */
+function closingQuote(text: string, open: number): number {
+  let j = text.indexOf('"', open + 1)
+  while (j >= 0 && oddBackslashesBefore(text, j, open + 1)) j = text.indexOf('"', j + 1)
+  return j
 }
 
 function oddBackslashesBefore(c: string, j: number, lo: number): boolean {

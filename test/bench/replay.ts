@@ -117,7 +117,13 @@ export async function replayBench(argv: string[], root: string, options: {runs?:
   if (mode === 'compare' && rest.length >= 2) {
     const [file, ...args] = rest
     const runs = Number(options.runs ?? 10)
-    const answers = JSON.parse(readFileSync(file!, 'utf8')) as Recording
+    let answers: Recording
+    try {
+      answers = JSON.parse(readFileSync(file!, 'utf8')) as Recording
+    } catch (err) {
+      console.error(`error: cannot read the recording ${file}: ${(err as Error).message.split('\n')[0]}; make one with replay record`)
+      process.exit(2)
+    }
     const {server, port, misses} = await serve(answers)
     const kubeconfig = replayKubeconfig(port)
     const builds = [{name: 'this checkout', bin}, ...(options.against ? [{name: options.against, bin: join(resolve(options.against), 'bin', 'run.js')}] : [])]
