@@ -181,6 +181,11 @@ describe('drain', () => {
       for (const n of spares) await client.patch(`/api/v1/nodes/${n}`, {spec: {unschedulable: false}})
     }
     const r = await d.done
+    // A replacement that never became Ready: where each of the scenario's pods stands, for the failure's message.
+    if (r.code !== 0) {
+      const state = (p: any) => `${p.metadata.name} ${p.status?.phase} node=${p.spec.nodeName ?? '-'} ${(p.status?.conditions ?? []).map((c: any) => `${c.type}=${c.status}${c.reason ? `(${c.reason}: ${c.message ?? ''})` : ''}`).join(' ')}${p.metadata.deletionTimestamp ? ' deleting' : ''}`
+      r.stderr += `\n${[...await podsOf('db'), ...await podsOf('web')].map(state).join('\n')}`
+    }
     expect(r.code, r.stderr).toBe(0)
     // Were a pod evicted unready, this says why (the node's Ready condition through the drain).
     const ready = await nodeReady(pool('a-0'))
